@@ -1,0 +1,1 @@
+"""Fix My Service core: settings, database, models, audio store, app and CLI composition."""

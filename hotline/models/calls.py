@@ -1,0 +1,108 @@
+"""A phone call, the complaint it produced and the recording that carries the caller's voice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime
+from sqlmodel import Field, SQLModel
+
+from hotline.models.common import status_column, timestamp
+
+
+class CallOutcome(StrEnum):
+    """Where a call got to; a call that never records leaves no complaint but keeps this."""
+
+    IN_MENU = "in_menu"
+    RECORDING = "recording"
+    REPORTED = "reported"
+    NO_RECORDING = "no_recording"
+    STATUS_CHECKED = "status_checked"
+    GAVE_UP = "gave_up"  # too many invalid inputs
+    HUNG_UP = "hung_up"  # left before recording
+
+
+class ComplaintStatus(StrEnum):
+    RECEIVED = "received"
+    TRANSCRIBING = "transcribing"
+    NEEDS_MANUAL_TRANSCRIPTION = "needs_manual_transcription"
+    TRANSCRIBED = "transcribed"
+    IN_REVIEW = "in_review"
+    ROUTED = "routed"
+    RESPONDED = "responded"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    FAILED = "failed"
+
+
+class RecordingStatus(StrEnum):
+    PENDING = "pending"  # Twilio told us about it; not yet downloaded
+    DOWNLOADING = "downloading"
+    STORED = "stored"
+    FAILED = "failed"  # download or audio check failed after every retry; reason in last_error
+    BROKEN = "broken"  # downloaded and kept, but not decodable audio
+    ABSENT = "absent"  # Twilio reported no audio
+
+
+class Call(SQLModel, table=True):
+    """One inbound call, keyed by Twilio's CallSid; every webhook step updates this row."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    twilio_call_sid: str = Field(max_length=64, unique=True, index=True)
+    caller_number_encrypted: str = Field(default="", max_length=400)
+    caller_hash: str = Field(default="", max_length=64, index=True)  # keyed hash for "same caller" look-ups
+    caller_masked: str = Field(default="", max_length=40)
+    called_number: str = Field(default="", max_length=40)
+    twilio_status: str = Field(default="ringing", max_length=40)
+    outcome: str = status_column(CallOutcome.IN_MENU)
+    language: str | None = Field(default=None, max_length=16)
+    menu_choice: str | None = Field(default=None, max_length=16)  # "report" or "status"
+    sector: str | None = Field(default=None, max_length=40)
+    area: str | None = Field(default=None, max_length=16)
+    area_source: str | None = Field(default=None, max_length=16)  # typed, preset, unknown
+    broadcast_consent: bool | None = None
+    duration_seconds: int | None = None
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+    ended_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class Complaint(SQLModel, table=True):
+    """What a caller reported; at most one per call, found again by its reference number."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=16, unique=True, index=True)
+    call_id: int = Field(foreign_key="call.id", unique=True)
+    language: str = Field(max_length=16)
+    sector: str | None = Field(default=None, max_length=40, index=True)
+    area: str | None = Field(default=None, max_length=16, index=True)
+    broadcast_consent: bool = False
+    status: str = status_column(ComplaintStatus.RECEIVED)
+    status_reason: str = Field(default="", max_length=1000)
+    status_changed_at: datetime = timestamp(index=True)
+    created_at: datetime = timestamp(index=True)
+    updated_at: datetime = timestamp()
+
+
+class Recording(SQLModel, table=True):
+    """The caller's audio: where Twilio holds it, and where and how we stored our copy."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    twilio_recording_sid: str = Field(max_length=64, unique=True, index=True)
+    call_id: int = Field(foreign_key="call.id", index=True)
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
+    source_url: str = Field(default="", max_length=1000)
+    status: str = status_column(RecordingStatus.PENDING)
+    reported_duration_seconds: int | None = None  # what Twilio said
+    duration_seconds: float | None = None  # what we measured
+    storage_key: str | None = Field(default=None, max_length=300)
+    sha256: str | None = Field(default=None, max_length=64)
+    audio_format: str | None = Field(default=None, max_length=200)
+    size_bytes: int | None = None
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=2000)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+    stored_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    provider_deleted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

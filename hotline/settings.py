@@ -1,0 +1,115 @@
+"""One typed settings object, read from the environment once and passed in.
+
+Secrets get throw-away defaults only in development mode, so a production deployment that
+forgets one refuses to start instead of signing webhooks with a public value.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hotline.deployment import DEFAULT_DEPLOYMENT, Deployment, load_deployment
+
+_DEV_SECRET = "development-only-secret-key-change-me"
+_DEV_TWILIO_SID = "ACdevelopment0000000000000000000000"
+_DEV_TWILIO_TOKEN = "development-auth-token"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True)
+
+    ENVIRONMENT: Environment = Environment.DEVELOPMENT
+    DATA_DIR: Path = Path("./var")
+    DATABASE_URL: str = ""
+    REDIS_URL: str = ""
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_AUTH_TOKEN: str = ""
+    RECORDING_HOSTS: str = "api.twilio.com"
+    HOTLINE_CONFIG: Path = DEFAULT_DEPLOYMENT
+    SECRET_KEY: str = ""
+    DELETE_TWILIO_RECORDINGS: bool = False
+    # Development only: accept recordings from localhost, where `simulate-call` serves them.
+    ALLOW_LOOPBACK_RECORDINGS: bool = True
+    TWILIO_API_BASE: str = "https://api.twilio.com"
+    # Intake retries: seconds to wait before each further try (RQ's scheduler applies them).
+    INTAKE_RETRY_INTERVALS: list[int] = Field(default_factory=lambda: [10, 60, 300, 1800])
+    DOWNLOAD_TIMEOUT_SECONDS: float = 20.0
+    TRANSCRIBE_RETRY_INTERVALS: list[int] = Field(default_factory=lambda: [30, 300])
+    # Work left in a transitional state longer than this is re-enqueued by the sweeper.
+    STUCK_AFTER_SECONDS: int = 900
+    WORKERS: int = 0  # 0 = one per core
+    # How often a busy worker proves it is alive; a job silent for 3 beats is presumed dead.
+    WORKER_HEARTBEAT_SECONDS: int = 15
+    SWEEP_EVERY_SECONDS: int = 60
+
+    @model_validator(mode="after")
+    def _secrets(self) -> Settings:
+        if self.ENVIRONMENT is Environment.DEVELOPMENT:
+            for name, value in (
+                ("SECRET_KEY", _DEV_SECRET),
+                ("TWILIO_ACCOUNT_SID", _DEV_TWILIO_SID),
+                ("TWILIO_AUTH_TOKEN", _DEV_TWILIO_TOKEN),
+            ):
+                if not getattr(self, name):
+                    object.__setattr__(self, name, value)
+            return self
+        weak = [
+            name
+            for name, dev in (
+                ("SECRET_KEY", _DEV_SECRET),
+                ("TWILIO_ACCOUNT_SID", _DEV_TWILIO_SID),
+                ("TWILIO_AUTH_TOKEN", _DEV_TWILIO_TOKEN),
+            )
+            if not getattr(self, name) or getattr(self, name) == dev
+        ]
+        if weak:
+            raise ValueError(f"set {', '.join(weak)} in production (no defaults outside development)")
+        if len(self.SECRET_KEY) < 32:
+            raise ValueError("SECRET_KEY must be at least 32 characters in production")
+        if not self.PUBLIC_BASE_URL.startswith("https://"):
+            raise ValueError("PUBLIC_BASE_URL must be https:// in production (Twilio signs that URL)")
+        return self
+
+    @property
+    def database_url(self) -> str:
+        return self.DATABASE_URL or f"sqlite:///{(self.DATA_DIR / 'fixmyservice.sqlite3').resolve()}"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.DATA_DIR / "audio"
+
+    @property
+    def redis_socket(self) -> Path:
+        return self.DATA_DIR / "redis" / "redis.db"
+
+    @property
+    def recording_hosts(self) -> frozenset[str]:
+        return frozenset(h.strip().lower() for h in self.RECORDING_HOSTS.split(",") if h.strip())
+
+    @property
+    def public_base_url(self) -> str:
+        return self.PUBLIC_BASE_URL.rstrip("/")
+
+    @cached_property
+    def deployment(self) -> Deployment:
+        return load_deployment(self.HOTLINE_CONFIG)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment (overrides win) and check the deployment file loads."""
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings.deployment  # noqa: B018 - validate the deployment at start, not mid-call
+    return settings

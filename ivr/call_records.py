@@ -1,0 +1,168 @@
+"""Service functions that record what happened in a call. Every one is safe to replay.
+
+Twilio retries webhooks and may deliver the recording callback before or after the <Record>
+action; unique keys on Twilio's SIDs plus insert-or-read make any order converge on one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, select
+
+from hotline.models import Call, CallOutcome, Complaint, ComplaintStatus, Recording, RecordingStatus, utcnow
+from hotline.privacy import PhoneNumberProtector, mask_number
+from hotline.references import new_reference
+
+T = TypeVar("T", bound=SQLModel)
+
+# Twilio's final call statuses; anything else means the call is still going.
+FINAL_CALL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+
+
+def insert_or_get(session: Session, make: Callable[[], T], find: Callable[[], T | None], *, tries: int = 5) -> T:
+    """Insert a row unless a concurrent or earlier request already did; return the row either way."""
+    for _ in range(tries):
+        existing = find()
+        if existing is not None:
+            return existing
+        row = make()
+        session.add(row)
+        try:
+            session.commit()
+            return row
+        except IntegrityError:
+            session.rollback()
+    existing = find()
+    if existing is None:
+        raise RuntimeError("could not insert or find the row after several tries")
+    return existing
+
+
+def get_or_create_call(
+    session: Session, *, call_sid: str, from_number: str, to_number: str, protector: PhoneNumberProtector
+) -> Call:
+    def make() -> Call:
+        return Call(
+            twilio_call_sid=call_sid,
+            caller_number_encrypted=protector.encrypt(from_number) if from_number else "",
+            caller_hash=protector.lookup_hash(from_number) if from_number else "",
+            caller_masked=mask_number(from_number),
+            called_number=to_number,
+            twilio_status="in-progress",
+        )
+
+    return insert_or_get(session, make, lambda: find_call(session, call_sid=call_sid))
+
+
+def find_call(session: Session, *, call_sid: str) -> Call | None:
+    return session.exec(select(Call).where(Call.twilio_call_sid == call_sid)).first()
+
+
+def update_call(session: Session, call: Call, **changes: object) -> Call:
+    for name, value in changes.items():
+        setattr(call, name, value)
+    call.updated_at = utcnow()
+    session.add(call)
+    session.commit()
+    return call
+
+
+def complaint_for_call(session: Session, call: Call) -> Complaint | None:
+    return session.exec(select(Complaint).where(Complaint.call_id == call.id)).first()
+
+
+def attach_recording(
+    session: Session, *, call: Call, recording_sid: str, recording_url: str, reported_duration: int | None
+) -> tuple[Complaint, Recording]:
+    """The caller's message exists: make (or find) the call's one complaint and the recording row."""
+    assert call.id is not None
+
+    def make_complaint() -> Complaint:
+        return Complaint(
+            reference=new_reference(),
+            call_id=call.id,
+            language=call.language or "",
+            sector=call.sector,
+            area=call.area,
+            broadcast_consent=bool(call.broadcast_consent),
+        )
+
+    complaint = insert_or_get(session, make_complaint, lambda: complaint_for_call(session, call))
+
+    def make_recording() -> Recording:
+        return Recording(
+            twilio_recording_sid=recording_sid,
+            call_id=call.id,
+            complaint_id=complaint.id,
+            source_url=recording_url,
+            reported_duration_seconds=reported_duration,
+        )
+
+    recording = insert_or_get(session, make_recording, lambda: find_recording(session, recording_sid=recording_sid))
+    changed = False
+    if recording.complaint_id is None or recording.status == RecordingStatus.ABSENT:
+        # An "absent" report followed by real audio: trust the audio.
+        recording.complaint_id = complaint.id
+        recording.status = RecordingStatus.PENDING if recording.status == RecordingStatus.ABSENT else recording.status
+        changed = True
+    if recording_url and not recording.source_url:
+        recording.source_url, changed = recording_url, True
+    if reported_duration and not recording.reported_duration_seconds:
+        recording.reported_duration_seconds, changed = reported_duration, True
+    if changed:
+        recording.updated_at = utcnow()
+        session.add(recording)
+    if call.outcome != CallOutcome.REPORTED:
+        call.outcome, call.updated_at = CallOutcome.REPORTED, utcnow()
+        session.add(call)
+    session.commit()
+    return complaint, recording
+
+
+def find_recording(session: Session, *, recording_sid: str) -> Recording | None:
+    return session.exec(select(Recording).where(Recording.twilio_recording_sid == recording_sid)).first()
+
+
+def note_absent_recording(session: Session, *, call: Call, recording_sid: str | None) -> None:
+    """Twilio heard nothing: keep a trace on the call (and the SID) but never an empty complaint."""
+    assert call.id is not None
+    if complaint_for_call(session, call) is not None:
+        return  # a real recording already made the complaint; a stray "absent" changes nothing
+    if recording_sid:
+        insert_or_get(
+            session,
+            lambda: Recording(
+                twilio_recording_sid=recording_sid,
+                call_id=call.id,
+                status=RecordingStatus.ABSENT,
+                last_error="Twilio reported the recording as absent (no audio)",
+            ),
+            lambda: find_recording(session, recording_sid=recording_sid),
+        )
+    update_call(session, call, outcome=CallOutcome.NO_RECORDING)
+
+
+def record_call_status(session: Session, *, call: Call, status: str, duration: int | None) -> Call:
+    changes: dict[str, object] = {"twilio_status": status}
+    if status in FINAL_CALL_STATUSES:
+        changes["ended_at"] = call.ended_at or utcnow()
+        if duration is not None:
+            changes["duration_seconds"] = duration
+        if call.outcome in (CallOutcome.IN_MENU, CallOutcome.RECORDING) and complaint_for_call(session, call) is None:
+            changes["outcome"] = CallOutcome.HUNG_UP
+    return update_call(session, call, **changes)
+
+
+def find_complaint(session: Session, *, reference: str) -> Complaint | None:
+    return session.exec(select(Complaint).where(Complaint.reference == reference)).first()
+
+
+def set_complaint_status(session: Session, complaint: Complaint, status: ComplaintStatus, reason: str = "") -> None:
+    now = utcnow()
+    complaint.status, complaint.status_reason = status, reason
+    complaint.status_changed_at = complaint.updated_at = now
+    session.add(complaint)
+    session.commit()

@@ -1,0 +1,40 @@
+"""URL map of the call flow. Every POST is a signed Twilio webhook; prompt audio is a plain GET."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from hotline.settings import Settings
+from ivr import flow
+from ivr.webhook import twilio_endpoint
+
+
+async def prompt_audio(request: Request) -> Response:
+    """Serve a deployment's recorded prompt for <Play>."""
+    settings: Settings = request.app.state.settings
+    deployment = settings.deployment
+    code = request.path_params["language"]
+    if all(lang.code != code for lang in deployment.languages):
+        return PlainTextResponse("unknown language", status_code=404)
+    path = deployment.audio_path(deployment.language(code), request.path_params["prompt"])
+    if path is None:
+        return PlainTextResponse("no such prompt", status_code=404)
+    return FileResponse(path)
+
+
+routes = [
+    Route("/ivr/voice", twilio_endpoint(flow.voice), methods=["POST"]),
+    Route("/ivr/language", twilio_endpoint(flow.language), methods=["POST"]),
+    Route("/ivr/main", twilio_endpoint(flow.main), methods=["POST"]),
+    Route("/ivr/sector", twilio_endpoint(flow.sector), methods=["POST"]),
+    Route("/ivr/area", twilio_endpoint(flow.area), methods=["POST"]),
+    Route("/ivr/consent", twilio_endpoint(flow.consent), methods=["POST"]),
+    Route("/ivr/recorded", twilio_endpoint(flow.recorded), methods=["POST"]),
+    Route("/ivr/no-recording", twilio_endpoint(flow.no_recording), methods=["POST"]),
+    Route("/ivr/recording-status", twilio_endpoint(flow.recording_status), methods=["POST"]),
+    Route("/ivr/status-check", twilio_endpoint(flow.status_check), methods=["POST"]),
+    Route("/ivr/status", twilio_endpoint(flow.call_status), methods=["POST"]),
+    Route("/ivr/prompts/{language}/{prompt}", prompt_audio, methods=["GET"]),
+]

@@ -1,0 +1,1 @@
+"""RQ connection, queues, job functions, worker start-up and the sweeper; no decoding or tagging here."""

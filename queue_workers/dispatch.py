@@ -1,0 +1,90 @@
+"""Putting work on the queues: one job per entity, never two live jobs for the same work."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from redis import Redis
+from rq import Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+
+from hotline.settings import Settings
+from queue_workers.queues import QueueName, intake_job_id, queue, transcribe_job_id
+
+log = logging.getLogger(__name__)
+
+INTAKE_TIMEOUT_SECONDS = 180
+_WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+def transcribe_timeout(audio_seconds: float | None) -> int:
+    """Scale the time limit with the audio: decoding runs well under real time, plus load and tagging."""
+    return int(120 + 3 * (audio_seconds or 600))
+
+
+class RQDispatcher:
+    """Enqueues jobs by entity id; the call flow and the jobs use it to hand work on."""
+
+    def __init__(self, connection: Redis, settings: Settings) -> None:
+        self.connection = connection
+        self.settings = settings
+
+    def recording_ready(self, recording_sid: str) -> bool:
+        """Fetch a completed recording (returns False when a live job already does it)."""
+        job_id = intake_job_id(recording_sid)
+        if self.job_is_live(job_id):
+            return False
+        intervals = self.settings.INTAKE_RETRY_INTERVALS
+        queue(QueueName.INTAKE, self.connection).enqueue(
+            "queue_workers.jobs.intake",
+            recording_sid,
+            job_id=job_id,
+            job_timeout=INTAKE_TIMEOUT_SECONDS,
+            retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+            result_ttl=7 * 86400,
+            failure_ttl=90 * 86400,
+            description=f"intake recording {recording_sid}",
+        )
+        return True
+
+    def complaint_ready(self, complaint_id: int, audio_seconds: float | None) -> bool:
+        """Transcribe and tag a complaint whose recording is stored."""
+        job_id = transcribe_job_id(complaint_id)
+        if self.job_is_live(job_id):
+            return False
+        intervals = self.settings.TRANSCRIBE_RETRY_INTERVALS
+        queue(QueueName.TRANSCRIBE, self.connection).enqueue(
+            "queue_workers.jobs.transcribe",
+            complaint_id,
+            job_id=job_id,
+            job_timeout=transcribe_timeout(audio_seconds),
+            retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+            result_ttl=7 * 86400,
+            failure_ttl=90 * 86400,
+            description=f"transcribe complaint {complaint_id}",
+        )
+        return True
+
+    def job_is_live(self, job_id: str) -> bool:
+        """Waiting, or running on a worker that still sends heartbeats (a killed worker stops)."""
+        try:
+            job = Job.fetch(job_id, connection=self.connection)
+        except NoSuchJobError:
+            return False
+        status = job.get_status(refresh=False)
+        if status in _WAITING:
+            return True
+        if status != JobStatus.STARTED:
+            return False
+        beat = job.last_heartbeat or job.started_at
+        if beat is None:
+            return True
+        if beat.tzinfo is None:
+            beat = beat.replace(tzinfo=UTC)
+        grace = timedelta(seconds=3 * self.settings.WORKER_HEARTBEAT_SECONDS + 5)
+        alive = datetime.now(UTC) - beat < grace
+        if not alive:
+            log.warning("job %s looks abandoned (last heartbeat %s)", job_id, beat.isoformat())
+        return alive

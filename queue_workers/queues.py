@@ -1,0 +1,34 @@
+"""Queues are named by workload, so a deployment can give slow decoding its own machines."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from redis import Redis
+from rq import Queue
+
+
+class QueueName(StrEnum):
+    INTAKE = "intake"  # download and verify recordings: short, network-bound
+    TRANSCRIBE = "transcribe"  # decode and tag: long, CPU-bound
+    MAINTENANCE = "maintenance"
+
+
+ALL_QUEUES = (QueueName.INTAKE, QueueName.TRANSCRIBE, QueueName.MAINTENANCE)
+
+
+def queue(name: QueueName, connection: Redis) -> Queue:
+    return Queue(str(name), connection=connection)
+
+
+def intake_job_id(recording_sid: str) -> str:
+    return f"intake-{_safe(recording_sid)}"
+
+
+def transcribe_job_id(complaint_id: int) -> str:
+    return f"transcribe-complaint-{complaint_id}"
+
+
+def _safe(value: str) -> str:
+    """RQ job ids allow only letters, digits, '_' and '-'."""
+    return "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in value)

@@ -1,0 +1,28 @@
+"""The scheduler process: sweep for stuck work every SWEEP_EVERY_SECONDS."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from hotline.db import make_engine
+from hotline.settings import Settings
+from queue_workers.connection import redis_connection
+from queue_workers.dispatch import RQDispatcher
+from queue_workers.sweeper import sweep_stuck_work
+
+log = logging.getLogger(__name__)
+
+
+def run_scheduler(settings: Settings, *, once: bool = False, stop: threading.Event | None = None) -> int:
+    engine = make_engine(settings.database_url)
+    dispatcher = RQDispatcher(redis_connection(settings), settings)
+    stop = stop or threading.Event()
+    while True:
+        try:
+            report = sweep_stuck_work(engine=engine, dispatcher=dispatcher, settings=settings)
+            log.info("sweep: %s", report.summary())
+        except Exception:  # a database or Redis hiccup must not end the scheduler
+            log.exception("sweep failed; will try again")
+        if once or stop.wait(settings.SWEEP_EVERY_SECONDS):
+            return 0

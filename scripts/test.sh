@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install everything, then run the whole suite on SQLite and again on the local PostgreSQL.
+# Usage: bash scripts/test.sh [pytest args]. Set SKIP_POSTGRES=1 to run the SQLite pass only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+echo "== tests on SQLite =="
+.venv/bin/pytest "$@"
+
+PG_URL="${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+if [ "${SKIP_POSTGRES:-0}" = "1" ]; then
+    echo "== PostgreSQL pass skipped (SKIP_POSTGRES=1) =="
+    exit 0
+fi
+echo "== tests on PostgreSQL ($PG_URL) =="
+TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest "$@"

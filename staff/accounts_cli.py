@@ -1,0 +1,57 @@
+"""`fixmyservice users add` and `fixmyservice tokens create`: thin edges over hotline.accounts.
+
+Both migrate first, so an admin can create the first account on a fresh data directory before
+the server has ever run. Errors go to stderr with exit status 1; a token is printed as the last
+line of stdout so scripts can take it with `tail -n 1`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TextIO, TypeVar
+
+from sqlmodel import Session
+
+from hotline.accounts import AccountError, create_token, create_user
+from hotline.db import make_engine, migrate
+from hotline.settings import Settings
+
+T = TypeVar("T")
+
+
+def add_user_command(settings: Settings, *, email: str, role: str, password_stdin: bool, stdin: TextIO) -> int:
+    """Add a user; with password_stdin the first line of stdin is the password, else the user is token-only."""
+    password = None
+    if password_stdin:
+        password = stdin.readline().rstrip("\r\n")
+    try:
+        user = _with_session(settings, lambda session: create_user(session, email=email, role=role, password=password))
+    except AccountError as exc:
+        print(f"fixmyservice: {exc}", file=sys.stderr)
+        return 1
+    kind = "with a password" if password is not None else "without a password (API tokens only)"
+    print(f"added {user.role} {user.email} {kind}")
+    return 0
+
+
+def create_token_command(settings: Settings, *, email: str, label: str, stdout: TextIO) -> int:
+    """Create an API token for a user and print it, once, as the last line."""
+    try:
+        issued = _with_session(settings, lambda session: create_token(session, email=email, label=label))
+    except AccountError as exc:
+        print(f"fixmyservice: {exc}", file=sys.stderr)
+        return 1
+    print(f"created API token {issued.api_token.id} for {email.strip().lower()}; it is shown only once:", file=stdout)
+    print(issued.token, file=stdout)
+    return 0
+
+
+def _with_session(settings: Settings, work: Callable[[Session], T]) -> T:
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            return work(session)
+    finally:
+        engine.dispose()

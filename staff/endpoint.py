@@ -1,0 +1,109 @@
+"""The edge API clients talk to: check the Bearer token, run a sync handler in a worker thread, answer JSON.
+
+Handlers get an `ApiRequest` (session, settings, user, parameters) and return plain data; this module is
+the only place in the API that knows about Starlette requests and how errors are shaped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from hotline.accounts import authenticate_token
+from hotline.models import User
+from hotline.models.common import ensure_aware
+from hotline.settings import Settings
+
+REALM = 'Bearer realm="fixmyservice"'
+
+
+class ApiError(Exception):
+    """Raised by a handler to answer with an error status and a message for the client."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+
+
+@dataclass
+class ApiRequest:
+    """One authenticated API request with a database session for its unit of work."""
+
+    session: Session
+    settings: Settings
+    user: User
+    path_params: Mapping[str, Any]
+    query: QueryParams
+
+
+Handler = Callable[[ApiRequest], Any]
+
+
+def api_endpoint(handler: Handler) -> Callable[[Request], Any]:
+    """Wrap a handler as a Starlette endpoint that only holders of a live API token reach."""
+
+    async def endpoint(request: Request) -> JSONResponse:
+        token = bearer_token(request.headers.get("Authorization", ""))
+        if token is None:
+            return _unauthorized("missing Bearer token in the Authorization header", invalid=False)
+        return await run_in_threadpool(_run, handler, request, token)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+def bearer_token(header: str) -> str | None:
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def _run(handler: Handler, request: Request, token: str) -> JSONResponse:
+    engine: Engine = request.app.state.engine
+    with Session(engine, expire_on_commit=False) as session:
+        user = authenticate_token(session, token=token)
+        if user is None:
+            return _unauthorized("invalid or revoked token", invalid=True)
+        api = ApiRequest(
+            session=session,
+            settings=request.app.state.settings,
+            user=user,
+            path_params=request.path_params,
+            query=request.query_params,
+        )
+        try:
+            body = handler(api)
+        except ApiError as exc:
+            return JSONResponse({"error": exc.message}, status_code=exc.status_code)
+    return JSONResponse(jsonable(body))
+
+
+def _unauthorized(message: str, *, invalid: bool) -> JSONResponse:
+    # RFC 6750: say which scheme to use; add error="invalid_token" only when a token was actually sent.
+    challenge = REALM + (', error="invalid_token"' if invalid else "")
+    return JSONResponse({"error": message}, status_code=401, headers={"WWW-Authenticate": challenge})
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclasses, lists and dicts down to JSON types; datetimes as ISO 8601 with their zone."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return ensure_aware(value).isoformat()  # type: ignore[union-attr]
+    return value

@@ -1,0 +1,127 @@
+"""A worker killed outright (SIGKILL) in the middle of a decode must not leave the complaint stuck.
+
+RQ cannot clean up after a worker that dies without a chance to run handlers; the database keeps the
+complaint in `transcribing`, and the sweeper hands it out again once the dead job's heartbeats stop.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from sqlmodel import Session, select
+
+from hotline.models import Complaint, ComplaintStatus, Transcript
+from hotline.settings import Settings
+from queue_workers.dispatch import RQDispatcher
+from queue_workers.queues import QueueName
+from queue_workers.sweeper import sweep_stuck_work
+from queue_workers.worker import run_worker
+from tests.queue_workers.conftest import KOREAN_REPORT, Caller
+from tests.transcription.audio_factory import AudioFactory, _run
+
+pytestmark = pytest.mark.vosk
+
+# Long enough that the decode is surely still running when the worker dies (~0.08 s CPU per audio second).
+SPEECH_REPEATS = 12
+
+
+@pytest.fixture
+def long_speech(speech: AudioFactory, tmp_path: Path) -> Path:
+    path = tmp_path / "long-speech.wav"
+    _run("sox", *[speech.telephone("u-law")] * SPEECH_REPEATS, path)
+    return path
+
+
+@pytest.fixture
+def crash_settings(worker_settings: Settings) -> Settings:
+    return worker_settings.model_copy(update={"WORKER_HEARTBEAT_SECONDS": 1, "STUCK_AFTER_SECONDS": 1})
+
+
+@pytest.fixture
+def worker_process(crash_settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
+    """`fixmyservice worker` in its own process group, exactly as the Procfile runs it."""
+    s = crash_settings
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "development",
+        "DATA_DIR": str(s.DATA_DIR),
+        "DATABASE_URL": s.database_url,
+        "REDIS_URL": s.REDIS_URL,
+        "HOTLINE_CONFIG": str(s.HOTLINE_CONFIG),
+        "TWILIO_ACCOUNT_SID": s.TWILIO_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": s.TWILIO_AUTH_TOKEN,
+        "SECRET_KEY": s.SECRET_KEY,
+        "WORKER_HEARTBEAT_SECONDS": "1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hotline.cli", "worker", "--processes", "1"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield proc
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def _status(session: Session, reference: str) -> Complaint:
+    session.expire_all()
+    return session.exec(select(Complaint).where(Complaint.reference == reference)).one()
+
+
+def _wait_for(predicate, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+
+
+def test_complaint_finishes_after_worker_is_killed_mid_decode(
+    worker_process: subprocess.Popen[bytes],
+    call_in: Caller,
+    crash_settings: Settings,
+    long_speech: Path,
+    session: Session,
+    engine,  # type: ignore[no-untyped-def]
+    redis_conn: Redis,
+) -> None:
+    reference = call_in(KOREAN_REPORT, long_speech)
+    # The worker process fetches the recording, then starts decoding: that is when it dies.
+    _wait_for(lambda: _status(session, reference).status == ComplaintStatus.TRANSCRIBING, 60, "the decode to start")
+    time.sleep(0.5)
+    os.killpg(worker_process.pid, signal.SIGKILL)
+    worker_process.wait()
+
+    time.sleep(1.5)  # longer than STUCK_AFTER_SECONDS
+    assert _status(session, reference).status == ComplaintStatus.TRANSCRIBING, "stuck: nobody is decoding it"
+    assert session.exec(select(Transcript)).all() == []
+
+    dispatcher = RQDispatcher(redis_conn, crash_settings)
+    swept: list[int] = []
+
+    def sweep() -> bool:
+        swept.extend(sweep_stuck_work(engine=engine, dispatcher=dispatcher, settings=crash_settings).complaints)
+        return bool(swept)
+
+    # The dead job keeps its last heartbeat; once that is older than three beats the sweeper re-enqueues.
+    _wait_for(sweep, 30, "the sweeper to re-enqueue the stuck complaint")
+    complaint = _status(session, reference)
+    assert swept == [complaint.id]
+
+    run_worker(crash_settings, burst=True, queues=[QueueName.TRANSCRIBE])
+    complaint = _status(session, reference)
+    assert complaint.status == ComplaintStatus.TRANSCRIBED, complaint.status_reason
+    assert len(session.exec(select(Transcript)).all()) == 1
+    assert sweep_stuck_work(engine=engine, dispatcher=dispatcher, settings=crash_settings).complaints == []
