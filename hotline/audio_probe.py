@@ -1,4 +1,8 @@
-"""Is this file really audio? ffprobe answers without decoding the whole file."""
+"""Is this file really audio? ffprobe answers without decoding the whole file.
+
+One probe for every stage: intake checks a download with it, transcription describes its source with
+it, so both give staff the same reasons in the same words.
+"""
 
 from __future__ import annotations
 
@@ -6,54 +10,97 @@ import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+FFPROBE = "ffprobe"
 
 
-class NotAudioError(ValueError):
-    """The file is empty, not a media file, or has no audio stream."""
+class AudioRejected(Exception):  # noqa: N818 - a verdict on the recording, not a program error
+    """The recording itself is unusable (empty, not audio, silent container, too long); retrying cannot help."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
 class AudioInfo:
-    container: str
-    codec: str
+    """What ffprobe says about a file's first audio stream, kept with the transcript for diagnosis."""
+
+    format_name: str  # container, e.g. "wav", "mp3", "ogg"
+    codec: str  # e.g. "pcm_s16le", "pcm_mulaw", "pcm_alaw", "mp3", "opus"
     sample_rate: int
     channels: int
-    duration_seconds: float
+    duration_seconds: float | None  # None when the container does not say
+    size_bytes: int
 
     @property
     def description(self) -> str:
-        return f"{self.container}/{self.codec} {self.sample_rate} Hz {self.channels}ch"
+        """A one-line summary for logs and error messages."""
+        return f"{self.format_name}/{self.codec} {self.sample_rate} Hz {self.channels}ch"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form for storage."""
+        return {
+            "format_name": self.format_name,
+            "codec": self.codec,
+            "sample_rate": self.sample_rate,
+            "channels": self.channels,
+            "duration_seconds": self.duration_seconds,
+            "size_bytes": self.size_bytes,
+        }
 
 
 def probe_audio(path: Path, *, timeout: float = 30.0) -> AudioInfo:
-    """Describe the first audio stream of a file, or raise NotAudioError with the reason."""
-    if not path.is_file() or path.stat().st_size == 0:
-        raise NotAudioError("empty file")
+    """Check a file really is audio, without decoding it, so intake can refuse junk early."""
+    size = size_or_reject(path)
     try:
         proc = subprocess.run(
-            ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
+            [FFPROBE, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
             capture_output=True,
             text=True,
             timeout=timeout,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise NotAudioError("ffprobe timed out reading the file") from exc
+        raise AudioRejected(f"not audio: ffprobe gave up after {timeout:g} s reading the file") from exc
     if proc.returncode != 0:
-        reason = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "unreadable"
-        raise NotAudioError(f"not decodable as audio: {reason}")
+        raise AudioRejected(f"not audio: the file could not be decoded ({last_line(proc.stderr, path)})")
     data = json.loads(proc.stdout or "{}")
     stream = next((s for s in data.get("streams", []) if s.get("codec_type") == "audio"), None)
     if stream is None:
-        raise NotAudioError("no audio stream in the file")
+        raise AudioRejected("not audio: the file has no audio stream")
     fmt = data.get("format", {})
-    duration = float(stream.get("duration") or fmt.get("duration") or 0.0)
-    if duration <= 0:
-        raise NotAudioError("audio has zero duration")
+    duration = _float_or_none(stream.get("duration")) or _float_or_none(fmt.get("duration"))
+    if duration is not None and duration <= 0:
+        raise AudioRejected("audio has zero duration")
     return AudioInfo(
-        container=str(fmt.get("format_name", "unknown")),
-        codec=str(stream.get("codec_name", "unknown")),
+        format_name=str(fmt.get("format_name") or "unknown"),
+        codec=str(stream.get("codec_name") or "unknown"),
         sample_rate=int(stream.get("sample_rate") or 0),
         channels=int(stream.get("channels") or 0),
         duration_seconds=duration,
+        size_bytes=size,
     )
+
+
+def size_or_reject(path: Path) -> int:
+    size = path.stat().st_size  # a missing file is a storage fault, not bad audio: let FileNotFoundError through
+    if size == 0:
+        raise AudioRejected("empty file: 0 bytes were stored")
+    return size
+
+
+def _float_or_none(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def last_line(stderr: str, source: Path) -> str:
+    """The last ffmpeg message, without our storage path in it."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if not lines:
+        return "no error message"
+    return lines[-1].replace(str(source), source.name)[:200]

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from hotline.audio_probe import AudioInfo, NotAudioError, probe_audio
+from hotline.audio_probe import AudioInfo, AudioRejected, probe_audio
 from hotline.audio_store import AudioStore
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, utcnow
 from hotline.settings import Environment, Settings
@@ -84,14 +84,14 @@ def intake_recording(
 
         try:
             info = _probe_bytes(data)
-        except NotAudioError as exc:
+        except AudioRejected as exc:
             kept = store.put(storage_key(recording, "unverified"), data)
             recording.storage_key, recording.sha256, recording.size_bytes = kept.key, kept.sha256, kept.size_bytes
-            return _give_up_or_retry(session, recording, f"not audio: {exc}", last_try, RecordingStatus.BROKEN)
+            return _give_up_or_retry(session, recording, exc.reason, last_try, RecordingStatus.BROKEN)
 
         stored = store.put(storage_key(recording, "wav"), data)
         recording.storage_key, recording.sha256, recording.size_bytes = stored.key, stored.sha256, stored.size_bytes
-        recording.duration_seconds = round(info.duration_seconds, 3)
+        recording.duration_seconds = round(info.duration_seconds, 3) if info.duration_seconds else None
         recording.audio_format = info.description
         recording.status = RecordingStatus.STORED
         recording.last_error = ""

@@ -153,9 +153,9 @@ def _find_reference(heard: list[str]) -> str | None:
 
 
 def _duration(path: Path) -> int:
-    from hotline.audio_probe import NotAudioError, probe_audio
+    from hotline.audio_probe import AudioRejected, probe_audio
 
     try:
-        return max(1, round(probe_audio(path).duration_seconds))
-    except NotAudioError:
+        return max(1, round(probe_audio(path).duration_seconds or 1))
+    except AudioRejected:
         return 1

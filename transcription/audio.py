@@ -7,55 +7,22 @@ and a ten-minute call never has to sit decoded in memory.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import tempfile
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+
+from hotline.audio_probe import AudioInfo, AudioRejected, last_line, size_or_reject
+from hotline.audio_probe import probe_audio as probe
+
+__all__ = ["SAMPLE_WIDTH", "AudioInfo", "AudioRejected", "NormalisedAudio", "iter_pcm", "normalise", "probe"]
 
 FFMPEG = "ffmpeg"
-FFPROBE = "ffprobe"
 SAMPLE_WIDTH = 2  # bytes per sample of s16le
 # Resamplers and MP3 priming can add a few milliseconds past what the container claims.
 _STREAM_SLACK_SECONDS = 0.5
-
-
-class AudioRejected(Exception):  # noqa: N818 - the name callers already import
-    """The recording itself is unusable (empty, not audio, silent container, too long); retrying cannot help."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class AudioInfo:
-    """What ffprobe says about a file's first audio stream, kept with the transcript for diagnosis."""
-
-    format_name: str  # container, e.g. "wav", "mp3", "ogg"
-    codec: str  # e.g. "pcm_s16le", "pcm_mulaw", "pcm_alaw", "mp3", "opus"
-    sample_rate: int
-    channels: int
-    duration_seconds: float | None  # None when the container does not say
-    size_bytes: int
-
-    @property
-    def description(self) -> str:
-        """A one-line summary for logs and error messages."""
-        return f"{self.format_name}/{self.codec} {self.sample_rate} Hz {self.channels}ch"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready form for storage."""
-        return {
-            "format_name": self.format_name,
-            "codec": self.codec,
-            "sample_rate": self.sample_rate,
-            "channels": self.channels,
-            "duration_seconds": self.duration_seconds,
-            "size_bytes": self.size_bytes,
-        }
 
 
 @dataclass(frozen=True)
@@ -66,39 +33,6 @@ class NormalisedAudio:
     sample_rate: int
     duration_seconds: float
     source_format: AudioInfo
-
-
-def probe(path: Path, *, timeout: float = 30.0) -> AudioInfo:
-    """Check a file really is audio, without decoding it, so intake can refuse junk early."""
-    size = _size_or_reject(path)
-    try:
-        proc = subprocess.run(
-            [FFPROBE, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise AudioRejected(f"not audio: ffprobe gave up after {timeout:g} s reading the file") from exc
-    if proc.returncode != 0:
-        raise AudioRejected(f"not audio: the file could not be decoded ({_last_line(proc.stderr, path)})")
-    data = json.loads(proc.stdout or "{}")
-    stream = next((s for s in data.get("streams", []) if s.get("codec_type") == "audio"), None)
-    if stream is None:
-        raise AudioRejected("not audio: the file has no audio stream")
-    fmt = data.get("format", {})
-    duration = _float_or_none(stream.get("duration")) or _float_or_none(fmt.get("duration"))
-    if duration is not None and duration <= 0:
-        raise AudioRejected("audio has zero duration")
-    return AudioInfo(
-        format_name=str(fmt.get("format_name") or "unknown"),
-        codec=str(stream.get("codec_name") or "unknown"),
-        sample_rate=int(stream.get("sample_rate") or 0),
-        channels=int(stream.get("channels") or 0),
-        duration_seconds=duration,
-        size_bytes=size,
-    )
 
 
 def ensure_within_limit(info: AudioInfo, *, max_seconds: float) -> None:
@@ -113,7 +47,7 @@ def iter_pcm(
     """Stream mono s16le PCM from ffmpeg in fixed-size chunks, so memory stays flat however long the call."""
     if sample_rate <= 0 or chunk_seconds <= 0:
         raise ValueError("sample_rate and chunk_seconds must be positive")
-    _size_or_reject(source)
+    size_or_reject(source)
     chunk_bytes = max(1, round(chunk_seconds * sample_rate)) * SAMPLE_WIDTH
     max_bytes = None if max_seconds is None else int((max_seconds + _STREAM_SLACK_SECONDS) * sample_rate) * SAMPLE_WIDTH
     command = [
@@ -155,35 +89,13 @@ def normalise(*, source: Path, sample_rate: int, max_seconds: float) -> Normalis
     )
 
 
-def _size_or_reject(path: Path) -> int:
-    size = path.stat().st_size  # a missing file is a storage fault, not bad audio: let FileNotFoundError through
-    if size == 0:
-        raise AudioRejected("empty file: 0 bytes were stored")
-    return size
-
-
 def _too_long(duration: float | None, max_seconds: float) -> str:
     if duration is None:
         return f"recording is longer than the {max_seconds:g} s limit"
     return f"recording is {duration:.1f} s long, over the {max_seconds:g} s limit"
 
 
-def _float_or_none(value: object) -> float | None:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
 def _tail(errors: IO[bytes], source: Path) -> str:
     errors.seek(0, 2)
     errors.seek(max(0, errors.tell() - 4096))
-    return _last_line(errors.read().decode("utf-8", "replace"), source)
-
-
-def _last_line(stderr: str, source: Path) -> str:
-    """The last ffmpeg message, without our storage path in it."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    if not lines:
-        return "no error message"
-    return lines[-1].replace(str(source), source.name)[:200]
+    return last_line(errors.read().decode("utf-8", "replace"), source)
