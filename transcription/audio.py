@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from pydub import AudioSegment  # type: ignore[import-untyped]
+from pydub.exceptions import CouldntDecodeError  # type: ignore[import-untyped]
+
 from hotline.audio_probe import AudioInfo, AudioRejected, last_line, size_or_reject
 from hotline.audio_probe import probe_audio as probe
 
@@ -77,10 +80,21 @@ def iter_pcm(
 
 
 def normalise(*, source: Path, sample_rate: int, max_seconds: float) -> NormalisedAudio:
-    """Give callers that need the whole signal (short clips, previews) clean PCM at the rate they ask for."""
+    """Give callers that need the whole signal (short clips, previews) clean PCM at the rate they ask for.
+
+    pydub holds the whole recording in memory, which suits clips; decoding a call streams through
+    `iter_pcm` instead so a long call never sits decoded in memory.
+    """
     info = probe(source)
     ensure_within_limit(info, max_seconds=max_seconds)
-    pcm = b"".join(iter_pcm(source=source, sample_rate=sample_rate, chunk_seconds=1.0, max_seconds=max_seconds))
+    try:
+        segment = AudioSegment.from_file(source)
+    except CouldntDecodeError as exc:
+        raise AudioRejected(f"not audio: the file could not be decoded ({last_line(str(exc), source)})") from exc
+    if len(segment) == 0:
+        raise AudioRejected("audio has zero duration")
+    mono = segment.set_channels(1).set_sample_width(SAMPLE_WIDTH).set_frame_rate(sample_rate)
+    pcm = mono.raw_data
     return NormalisedAudio(
         pcm=pcm,
         sample_rate=sample_rate,

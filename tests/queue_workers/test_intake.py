@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,12 +27,6 @@ from queue_workers.dispatch import RQDispatcher
 from queue_workers.queues import QueueName, intake_job_id, transcribe_job_id
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_SID, TWILIO_TOKEN, RecordingDispatcher, make_settings
 from tests.ivr.conftest import write_tone
-
-
-@pytest.fixture
-def media() -> Iterator[MediaServer]:
-    with MediaServer(account_sid=TWILIO_SID, auth_token=TWILIO_TOKEN) as server:
-        yield server
 
 
 @pytest.fixture
