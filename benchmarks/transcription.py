@@ -245,8 +245,13 @@ def main() -> int:
     raw_rate, full_rate = raw_audio / raw_cpu, full_audio / full_cpu
     one_rate, two_rate = one_audio / one_wall, two_audio / two_wall
     print(f"files: {args.files} × {args.seconds:g} s of generated Korean speech (8 kHz µ-law), cores: {os.cpu_count()}")
-    print(f"(a) raw Vosk loop:          {raw_rate:6.2f} audio-s per CPU-s  ({raw_audio:.0f} s audio, {raw_cpu:.1f} CPU-s)")
-    print(f"(b) full path (1 worker):   {full_rate:6.2f} audio-s per CPU-s  ({full_audio:.0f} s audio, {full_cpu:.1f} CPU-s)")
+    print(
+        f"(a) raw Vosk loop:          {raw_rate:6.2f} audio-s per CPU-s  ({raw_audio:.0f} s audio, {raw_cpu:.1f} CPU-s)"
+    )
+    print(
+        f"(b) full path (1 worker):   {full_rate:6.2f} audio-s per CPU-s  "
+        f"({full_audio:.0f} s audio, {full_cpu:.1f} CPU-s)"
+    )
     print(f"    full path / raw Vosk:   {full_rate / raw_rate:6.2f}×   (aim ≥ 0.90)")
     print(f"1 worker process:           {one_rate:6.2f} audio-s per wall-s ({one_wall:.1f} s)")
     print(f"2 worker processes:         {two_rate:6.2f} audio-s per wall-s ({two_wall:.1f} s)")

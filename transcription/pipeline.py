@@ -83,8 +83,12 @@ def transcribe_complaint(
         model = runtime.model_for(complaint.language)
         if model is None:
             _replace_tags(session, complaint, runtime, text="")
-            _set_status(session, complaint, ComplaintStatus.NEEDS_MANUAL_TRANSCRIPTION,
-                        f"no speech model for language {complaint.language!r}")
+            _set_status(
+                session,
+                complaint,
+                ComplaintStatus.NEEDS_MANUAL_TRANSCRIPTION,
+                f"no speech model for language {complaint.language!r}",
+            )
             return TranscribeResult(complaint_id, TranscribeOutcome.MANUAL)
 
         _set_status(session, complaint, ComplaintStatus.TRANSCRIBING)
@@ -154,6 +158,16 @@ def _replace_tags(session: Session, complaint: Complaint, runtime: Runtime, *, t
         if key in seen:
             continue
         seen.add(key)
-        session.add(Tag(complaint_id=complaint.id, kind=tag.kind, code=tag.code, label=tag.label, score=tag.score,
-                        source=tag.source, suggested=tag.suggested, evidence=tag.evidence))
+        session.add(
+            Tag(
+                complaint_id=complaint.id,
+                kind=tag.kind,
+                code=tag.code,
+                label=tag.label,
+                score=tag.score,
+                source=tag.source,
+                suggested=tag.suggested,
+                evidence=tag.evidence,
+            )
+        )
     session.commit()

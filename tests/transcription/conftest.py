@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.transcription.audio_factory import AudioFactory
 
+from tests.transcription.audio_factory import AudioFactory
 from transcription.model_registry import LoadedModel, registry
 
 

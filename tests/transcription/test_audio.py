@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.transcription.audio_factory import AudioFactory
 
+from tests.transcription.audio_factory import AudioFactory
 from transcription.audio import AudioRejected, iter_pcm, normalise, probe
 
 

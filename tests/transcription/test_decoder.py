@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.transcription.audio_factory import HANGUL, AudioFactory
 
+from tests.transcription.audio_factory import HANGUL, AudioFactory
 from transcription.audio import AudioRejected, probe
 from transcription.decoder import DecodeResult, decode
 from transcription.model_registry import LoadedModel

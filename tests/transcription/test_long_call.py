@@ -7,8 +7,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from tests.transcription.audio_factory import HANGUL, AudioFactory
 
+from tests.transcription.audio_factory import HANGUL, AudioFactory
 from transcription.decoder import decode
 from transcription.model_registry import LoadedModel
 
