@@ -103,8 +103,9 @@ def transcribe_complaint(
             return TranscribeResult(complaint_id, TranscribeOutcome.REJECTED, exc.reason)
         except Exception as exc:
             if last_try:
-                _set_status(session, complaint, ComplaintStatus.FAILED, f"transcription failed: {exc}")
-                return TranscribeResult(complaint_id, TranscribeOutcome.FAILED, str(exc))
+                reason = f"transcription failed: {failure_reason(exc)}"
+                _set_status(session, complaint, ComplaintStatus.FAILED, reason)
+                return TranscribeResult(complaint_id, TranscribeOutcome.FAILED, reason)
             raise
 
         _store_transcript(session, complaint, recording, result)
@@ -112,6 +113,15 @@ def transcribe_complaint(
         _set_status(session, complaint, ComplaintStatus.TRANSCRIBED, "no speech heard" if result.no_speech else "")
         outcome = TranscribeOutcome.NO_SPEECH if result.no_speech else TranscribeOutcome.TRANSCRIBED
         return TranscribeResult(complaint_id, outcome)
+
+
+def failure_reason(exc: Exception) -> str:
+    """What staff read about an unexpected failure: the kind of fault, never a storage path."""
+    if isinstance(exc, FileNotFoundError):
+        return "the stored audio file is missing"
+    if isinstance(exc, OSError):
+        return f"{type(exc).__name__}: {exc.strerror or 'storage error'}"
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 def _machine_transcript(session: Session, complaint_id: int) -> Transcript | None:

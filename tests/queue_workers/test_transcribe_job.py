@@ -129,3 +129,38 @@ def test_replayed_transcribe_job_returns_quietly(
     session.expire_all()
     assert [t.id for t in session.exec(select(Transcript)).all()] == [first.id]
     assert FailedJobRegistry(str(QueueName.TRANSCRIBE), connection=redis_conn).get_job_ids() == []
+
+
+def test_failure_after_last_retry_is_shown_to_staff(
+    call_in: Caller, worker_settings: Settings, speech: AudioFactory, session: Session, redis_conn: Redis, engine
+) -> None:
+    """A storage fault is retried; after the last try the API shows `failed` with the reason, and RQ keeps the job."""
+    from starlette.testclient import TestClient
+
+    from hotline.accounts import create_token, create_user
+    from hotline.app import create_app
+    from tests.conftest import PUBLIC_BASE_URL, RecordingDispatcher
+
+    reference = call_in(KOREAN_REPORT, speech.speech())
+    run_worker(worker_settings, burst=True, queues=[QueueName.INTAKE])
+    recording = session.exec(select(Recording)).one()
+    stored = AudioStore(worker_settings.audio_dir).path(recording.storage_key or "")
+    stored.unlink()  # the audio store lost the file between intake and transcription
+
+    run_worker(worker_settings, burst=True, queues=[QueueName.TRANSCRIBE])  # first try, then the retry
+    complaint = _complaint(session, reference)
+    assert complaint.status == ComplaintStatus.FAILED
+    assert complaint.status_reason == "transcription failed: the stored audio file is missing"
+    assert str(stored.parent) not in complaint.status_reason
+    failed = FailedJobRegistry(str(QueueName.TRANSCRIBE), connection=redis_conn)
+    assert transcribe_job_id(complaint.id or 0) in failed.get_job_ids()
+
+    create_user(session, email="staff@example.org", role="staff")
+    token = create_token(session, email="staff@example.org").token
+    with TestClient(create_app(worker_settings, jobs=RecordingDispatcher(), engine=engine)) as client:
+        shown = client.get(
+            f"{PUBLIC_BASE_URL}/api/complaints/{reference}", headers={"Authorization": f"Bearer {token}"}
+        ).json()
+    assert shown["status"] == "failed"
+    assert shown["status_reason"] == complaint.status_reason
+    assert shown["recording"]["status"] == "stored"
