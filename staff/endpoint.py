@@ -7,6 +7,7 @@ the only place in the API that knows about Starlette requests and how errors are
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,13 @@ from hotline.models.common import ensure_aware
 from hotline.settings import Settings
 
 REALM = 'Bearer realm="fixmyservice"'
+
+
+class Utf8JSONResponse(JSONResponse):
+    """JSON with Cyrillic, Hangul and Khmer as themselves: staff tools and curl users read them as text."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 class ApiError(Exception):
@@ -53,7 +61,7 @@ Handler = Callable[[ApiRequest], Any]
 def api_endpoint(handler: Handler) -> Callable[[Request], Any]:
     """Wrap a handler as a Starlette endpoint that only holders of a live API token reach."""
 
-    async def endpoint(request: Request) -> JSONResponse:
+    async def endpoint(request: Request) -> Utf8JSONResponse:
         token = bearer_token(request.headers.get("Authorization", ""))
         if token is None:
             return _unauthorized("missing Bearer token in the Authorization header", invalid=False)
@@ -70,7 +78,7 @@ def bearer_token(header: str) -> str | None:
     return value.strip()
 
 
-def _run(handler: Handler, request: Request, token: str) -> JSONResponse:
+def _run(handler: Handler, request: Request, token: str) -> Utf8JSONResponse:
     engine: Engine = request.app.state.engine
     with Session(engine, expire_on_commit=False) as session:
         user = authenticate_token(session, token=token)
@@ -86,14 +94,14 @@ def _run(handler: Handler, request: Request, token: str) -> JSONResponse:
         try:
             body = handler(api)
         except ApiError as exc:
-            return JSONResponse({"error": exc.message}, status_code=exc.status_code)
-    return JSONResponse(jsonable(body))
+            return Utf8JSONResponse({"error": exc.message}, status_code=exc.status_code)
+    return Utf8JSONResponse(jsonable(body))
 
 
-def _unauthorized(message: str, *, invalid: bool) -> JSONResponse:
+def _unauthorized(message: str, *, invalid: bool) -> Utf8JSONResponse:
     # RFC 6750: say which scheme to use; add error="invalid_token" only when a token was actually sent.
     challenge = REALM + (', error="invalid_token"' if invalid else "")
-    return JSONResponse({"error": message}, status_code=401, headers={"WWW-Authenticate": challenge})
+    return Utf8JSONResponse({"error": message}, status_code=401, headers={"WWW-Authenticate": challenge})
 
 
 def jsonable(value: Any) -> Any:

@@ -346,3 +346,11 @@ def test_caller_number_never_appears_in_any_response(api: Any, session: Session)
         for secret in secrets_of_the_caller:
             assert secret not in response.text
     assert responses[2].json()["caller"] == call.caller_masked
+
+
+def test_json_is_utf8_not_escaped(client: TestClient, auth: dict[str, str]):
+    """Cyrillic names arrive as themselves, so curl and staff tools show them readably."""
+    response = client.get("/api/menu", headers=auth)
+    assert response.headers["content-type"].startswith("application/json")
+    assert "Ховд" in response.content.decode("utf-8")
+    assert "\\u04" not in response.text
