@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
-from hotline.models import Call, CallOutcome, Complaint, ComplaintStatus, Recording, RecordingStatus, utcnow
+from hotline.models import Call, CallOutcome, Complaint, Recording, RecordingStatus, utcnow
 from hotline.privacy import PhoneNumberProtector, mask_number
 from hotline.references import new_reference
 
@@ -158,11 +158,3 @@ def record_call_status(session: Session, *, call: Call, status: str, duration: i
 
 def find_complaint(session: Session, *, reference: str) -> Complaint | None:
     return session.exec(select(Complaint).where(Complaint.reference == reference)).first()
-
-
-def set_complaint_status(session: Session, complaint: Complaint, status: ComplaintStatus, reason: str = "") -> None:
-    now = utcnow()
-    complaint.status, complaint.status_reason = status, reason
-    complaint.status_changed_at = complaint.updated_at = now
-    session.add(complaint)
-    session.commit()

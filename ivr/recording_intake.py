@@ -18,10 +18,11 @@ from sqlmodel import Session
 
 from hotline.audio_probe import AudioInfo, AudioRejected, probe_audio
 from hotline.audio_store import AudioStore
+from hotline.complaint_status import set_complaint_status
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, utcnow
 from hotline.settings import Environment, Settings
 from ivr import recording_fetch
-from ivr.call_records import find_recording, set_complaint_status
+from ivr.call_records import find_recording
 
 log = logging.getLogger(__name__)
 

@@ -17,4 +17,5 @@ if [ "${SKIP_POSTGRES:-0}" = "1" ]; then
     exit 0
 fi
 echo "== tests on PostgreSQL ($PG_URL) =="
-TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest "$@"
+# tests/transcription exercises a plain library that never touches the database: once (above) is enough.
+TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest --ignore=tests/transcription "$@"

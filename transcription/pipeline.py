@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hotline.audio_store import AudioStore
-from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, Tag, Transcript, utcnow
+from hotline.complaint_status import set_complaint_status
+from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, Tag, Transcript
 from transcription.audio import AudioRejected
 from transcription.decoder import DecodeResult, decode
 from transcription.runtime import Runtime
@@ -59,13 +60,6 @@ def _stored_recording(session: Session, complaint_id: int) -> Recording | None:
     ).first()
 
 
-def _set_status(session: Session, complaint: Complaint, status: ComplaintStatus, reason: str = "") -> None:
-    complaint.status, complaint.status_reason = status, reason
-    complaint.status_changed_at = complaint.updated_at = utcnow()
-    session.add(complaint)
-    session.commit()
-
-
 def transcribe_complaint(
     *, engine: Engine, store: AudioStore, runtime: Runtime, complaint_id: int, last_try: bool = True
 ) -> TranscribeResult:
@@ -83,7 +77,7 @@ def transcribe_complaint(
         model = runtime.model_for(complaint.language)
         if model is None:
             _replace_tags(session, complaint, runtime, text="")
-            _set_status(
+            set_complaint_status(
                 session,
                 complaint,
                 ComplaintStatus.NEEDS_MANUAL_TRANSCRIPTION,
@@ -91,12 +85,12 @@ def transcribe_complaint(
             )
             return TranscribeResult(complaint_id, TranscribeOutcome.MANUAL)
 
-        _set_status(session, complaint, ComplaintStatus.TRANSCRIBING)
+        set_complaint_status(session, complaint, ComplaintStatus.TRANSCRIBING)
         max_seconds = float(runtime.deployment.recording.max_length_seconds) * 2 + 60
         try:
             result = decode(model=model, source=store.path(recording.storage_key), max_seconds=max_seconds)
         except AudioRejected as exc:
-            _set_status(session, complaint, ComplaintStatus.FAILED, f"audio rejected: {exc.reason}")
+            set_complaint_status(session, complaint, ComplaintStatus.FAILED, f"audio rejected: {exc.reason}")
             recording.last_error = f"transcription: {exc.reason}"
             session.add(recording)
             session.commit()
@@ -104,13 +98,14 @@ def transcribe_complaint(
         except Exception as exc:
             if last_try:
                 reason = f"transcription failed: {failure_reason(exc)}"
-                _set_status(session, complaint, ComplaintStatus.FAILED, reason)
+                set_complaint_status(session, complaint, ComplaintStatus.FAILED, reason)
                 return TranscribeResult(complaint_id, TranscribeOutcome.FAILED, reason)
             raise
 
         _store_transcript(session, complaint, recording, result)
         _replace_tags(session, complaint, runtime, text=result.text)
-        _set_status(session, complaint, ComplaintStatus.TRANSCRIBED, "no speech heard" if result.no_speech else "")
+        reason = "no speech heard" if result.no_speech else ""
+        set_complaint_status(session, complaint, ComplaintStatus.TRANSCRIBED, reason)
         outcome = TranscribeOutcome.NO_SPEECH if result.no_speech else TranscribeOutcome.TRANSCRIBED
         return TranscribeResult(complaint_id, outcome)
 
