@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -17,8 +19,24 @@ from ivr.routes import routes as ivr_routes
 from ivr.webhook import JobDispatcher
 
 
-async def health(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok", "deployment": request.app.state.settings.deployment.name})
+def health(request: Request) -> JSONResponse:
+    """Liveness for load balancers and monitors: 503 when the database or the queues cannot be reached."""
+    checks = {"database": _database_reachable(request.app.state.engine), "queues": request.app.state.jobs.reachable()}
+    body = {
+        "status": "ok" if all(checks.values()) else "unavailable",
+        "deployment": request.app.state.settings.deployment.name,
+        "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
+    }
+    return JSONResponse(body, status_code=200 if all(checks.values()) else 503)
+
+
+def _database_reachable(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True
 
 
 def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine: Engine | None = None) -> Starlette:

@@ -27,7 +27,11 @@ log = logging.getLogger(__name__)
 class JobDispatcher(Protocol):
     """What the call flow needs from the queues: hand over a stored recording for intake."""
 
-    def recording_ready(self, recording_sid: str) -> None: ...
+    def recording_ready(self, recording_sid: str) -> object: ...
+
+    def reachable(self) -> bool:
+        """True when the queues can take work (the health check asks)."""
+        ...
 
 
 @dataclass

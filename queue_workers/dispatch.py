@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
@@ -66,6 +67,13 @@ class RQDispatcher:
             description=f"transcribe complaint {complaint_id}",
         )
         return True
+
+    def reachable(self) -> bool:
+        """Redis answers: the health check reports it, so a load balancer stops sending calls we cannot queue."""
+        try:
+            return bool(self.connection.ping())
+        except RedisError:
+            return False
 
     def job_is_live(self, job_id: str) -> bool:
         """Waiting, or running on a worker that still sends heartbeats (a killed worker stops)."""

@@ -32,9 +32,14 @@ class RecordingDispatcher:
     def __init__(self) -> None:
         self.recordings: list[str] = []
 
+        self.up = True
+
     def recording_ready(self, recording_sid: str) -> bool:
         self.recordings.append(recording_sid)
         return True
+
+    def reachable(self) -> bool:
+        return self.up
 
 
 @pytest.fixture(scope="session")
