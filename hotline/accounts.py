@@ -112,6 +112,17 @@ def find_user(session: Session, *, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
+def deactivate_user(session: Session, *, email: str) -> User:
+    """Lock an account out at once (its tokens stop working too) while keeping it for the audit trail."""
+    user = find_user(session, email=email)
+    if user is None:
+        raise UnknownUserError(f"no user with email {email.strip().lower()}")
+    user.is_active = False
+    session.add(user)
+    session.commit()
+    return user
+
+
 def create_token(session: Session, *, email: str, label: str = "") -> IssuedToken:
     """Issue a new API token for an active user; the clear token is returned once and never stored."""
     user = find_user(session, email=email)

@@ -63,6 +63,18 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_users_deactivate(args: argparse.Namespace) -> int:
+    from staff.accounts_cli import deactivate_user_command
+
+    return deactivate_user_command(_settings(), email=args.email)
+
+
+def cmd_tokens_revoke(args: argparse.Namespace) -> int:
+    from staff.accounts_cli import revoke_token_command
+
+    return revoke_token_command(_settings(), token_id=args.token_id)
+
+
 def cmd_tokens_create(args: argparse.Namespace) -> int:
     from staff.accounts_cli import create_token_command
 
@@ -121,12 +133,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=["admin", "staff", "producer"], default="staff")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_users_add)
+    p = users.add_parser("deactivate", help="lock a user out (their tokens stop working)")
+    p.add_argument("email")
+    p.set_defaults(func=cmd_users_deactivate)
 
     tokens = sub.add_parser("tokens", help="manage API tokens").add_subparsers(dest="tokens_cmd", required=True)
     p = tokens.add_parser("create", help="create an API token (printed as the last line)")
     p.add_argument("email")
     p.add_argument("--label", default="")
     p.set_defaults(func=cmd_tokens_create)
+    p = tokens.add_parser("revoke", help="revoke an API token by its id")
+    p.add_argument("token_id", type=int)
+    p.set_defaults(func=cmd_tokens_revoke)
 
     sub.add_parser("models", help="list configured Vosk models and check they load").set_defaults(func=cmd_models)
 

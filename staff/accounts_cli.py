@@ -1,4 +1,4 @@
-"""`fixmyservice users add` and `fixmyservice tokens create`: thin edges over hotline.accounts.
+"""`fixmyservice users add|deactivate` and `fixmyservice tokens create|revoke`: thin edges over hotline.accounts.
 
 Both migrate first, so an admin can create the first account on a fresh data directory before
 the server has ever run. Errors go to stderr with exit status 1; a token is printed as the last
@@ -13,7 +13,7 @@ from typing import TextIO, TypeVar
 
 from sqlmodel import Session
 
-from hotline.accounts import AccountError, create_token, create_user
+from hotline.accounts import AccountError, create_token, create_user, deactivate_user, revoke_token
 from hotline.db import make_engine, migrate
 from hotline.settings import Settings
 
@@ -44,6 +44,26 @@ def create_token_command(settings: Settings, *, email: str, label: str, stdout: 
         return 1
     print(f"created API token {issued.api_token.id} for {email.strip().lower()}; it is shown only once:", file=stdout)
     print(issued.token, file=stdout)
+    return 0
+
+
+def deactivate_user_command(settings: Settings, *, email: str) -> int:
+    """Lock a user out (staff who leave); the account and what it did stay on record."""
+    try:
+        user = _with_session(settings, lambda session: deactivate_user(session, email=email))
+    except AccountError as exc:
+        print(f"fixmyservice: {exc}", file=sys.stderr)
+        return 1
+    print(f"deactivated {user.email}; their API tokens no longer work")
+    return 0
+
+
+def revoke_token_command(settings: Settings, *, token_id: int) -> int:
+    """Revoke one API token by the id printed when it was created."""
+    if not _with_session(settings, lambda session: revoke_token(session, token_id=token_id)):
+        print(f"fixmyservice: no live API token with id {token_id}", file=sys.stderr)
+        return 1
+    print(f"revoked API token {token_id}")
     return 0
 
 

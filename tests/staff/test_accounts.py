@@ -233,3 +233,30 @@ def test_cli_errors_exit_1_with_a_message(
     captured = capsys.readouterr()
     assert message in captured.err and "fms_" not in captured.out
     assert session.exec(select(User)).all() == []
+
+
+def test_cli_revokes_a_token_and_deactivates_a_user(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], client: TestClient
+):
+    """An admin can cut off one lost laptop's token, or a departed staff member, from the command line."""
+    assert run_cli(monkeypatch, ["users", "add", "bat@example.org"]) == 0
+    tokens = []
+    for label in ("office", "laptop"):
+        assert run_cli(monkeypatch, ["tokens", "create", "bat@example.org", "--label", label]) == 0
+        header, token = capsys.readouterr().out.strip().splitlines()[-2:]
+        tokens.append((int(header.split()[3]), token))
+    (office_id, office), (laptop_id, laptop) = tokens
+
+    def status(token: str) -> int:
+        return client.get("/api/menu", headers={"Authorization": f"Bearer {token}"}).status_code
+
+    assert run_cli(monkeypatch, ["tokens", "revoke", str(laptop_id)]) == 0
+    assert (status(office), status(laptop)) == (200, 401)
+    assert run_cli(monkeypatch, ["tokens", "revoke", str(laptop_id)]) == 1
+    assert f"no live API token with id {laptop_id}" in capsys.readouterr().err
+
+    assert run_cli(monkeypatch, ["users", "deactivate", "Bat@example.org"]) == 0
+    assert status(office) == 401
+    assert run_cli(monkeypatch, ["tokens", "create", "bat@example.org"]) == 1
+    assert run_cli(monkeypatch, ["users", "deactivate", "nobody@example.org"]) == 1
+    assert office_id != laptop_id
