@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +41,7 @@ class AudioInfo:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form for storage."""
-        return {
-            "format_name": self.format_name,
-            "codec": self.codec,
-            "sample_rate": self.sample_rate,
-            "channels": self.channels,
-            "duration_seconds": self.duration_seconds,
-            "size_bytes": self.size_bytes,
-        }
+        return asdict(self)
 
 
 def probe_audio(path: Path, *, timeout: float = 30.0) -> AudioInfo:

@@ -34,37 +34,51 @@ class RQDispatcher:
 
     def recording_ready(self, recording_sid: str) -> bool:
         """Fetch a completed recording (returns False when a live job already does it)."""
-        job_id = intake_job_id(recording_sid)
-        if self.job_is_live(job_id):
-            return False
-        intervals = self.settings.INTAKE_RETRY_INTERVALS
-        queue(QueueName.INTAKE, self.connection).enqueue(
+        return self._enqueue_once(
+            QueueName.INTAKE,
             "queue_workers.jobs.intake",
             recording_sid,
-            job_id=job_id,
-            job_timeout=INTAKE_TIMEOUT_SECONDS,
-            retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
-            result_ttl=7 * 86400,
-            failure_ttl=90 * 86400,
+            job_id=intake_job_id(recording_sid),
+            timeout=INTAKE_TIMEOUT_SECONDS,
+            intervals=self.settings.INTAKE_RETRY_INTERVALS,
             description=f"intake recording {recording_sid}",
         )
-        return True
 
     def complaint_ready(self, complaint_id: int, audio_seconds: float | None) -> bool:
         """Transcribe and tag a complaint whose recording is stored."""
-        job_id = transcribe_job_id(complaint_id)
-        if self.job_is_live(job_id):
-            return False
-        intervals = self.settings.TRANSCRIBE_RETRY_INTERVALS
-        queue(QueueName.TRANSCRIBE, self.connection).enqueue(
+        return self._enqueue_once(
+            QueueName.TRANSCRIBE,
             "queue_workers.jobs.transcribe",
             complaint_id,
+            job_id=transcribe_job_id(complaint_id),
+            timeout=transcribe_timeout(audio_seconds),
+            intervals=self.settings.TRANSCRIBE_RETRY_INTERVALS,
+            description=f"transcribe complaint {complaint_id}",
+        )
+
+    def _enqueue_once(
+        self,
+        name: QueueName,
+        function: str,
+        argument: str | int,
+        *,
+        job_id: str,
+        timeout: int,
+        intervals: list[int],
+        description: str,
+    ) -> bool:
+        """Enqueue unless a live job with this id exists; results kept a week, failures 90 days for staff."""
+        if self.job_is_live(job_id):
+            return False
+        queue(name, self.connection).enqueue(
+            function,
+            argument,
             job_id=job_id,
-            job_timeout=transcribe_timeout(audio_seconds),
+            job_timeout=timeout,
             retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
             result_ttl=7 * 86400,
             failure_ttl=90 * 86400,
-            description=f"transcribe complaint {complaint_id}",
+            description=description,
         )
         return True
 

@@ -163,16 +163,5 @@ def _replace_tags(session: Session, complaint: Complaint, runtime: Runtime, *, t
         if key in seen:
             continue
         seen.add(key)
-        session.add(
-            Tag(
-                complaint_id=complaint.id,
-                kind=tag.kind,
-                code=tag.code,
-                label=tag.label,
-                score=tag.score,
-                source=tag.source,
-                suggested=tag.suggested,
-                evidence=tag.evidence,
-            )
-        )
+        session.add(Tag(complaint_id=complaint.id, **tag.to_dict()))  # TagResult's fields are Tag's columns
     session.commit()
