@@ -164,7 +164,7 @@ class Bench:
             assert dispatcher.complaint_ready(complaint_id, seconds)
 
     def worker(self, processes: int, *, burst: bool) -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "hotline.cli", "worker", "--processes", str(processes)]
+        command = [sys.executable, "-m", "fixmyservice.cli", "worker", "--processes", str(processes)]
         return subprocess.Popen(
             [*command, "--burst"] if burst else command,
             env=self.env,

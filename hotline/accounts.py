@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from hotline.models import ApiToken, Role, User, utcnow
-from hotline.models.common import ensure_aware
+from hotline.models.common import ensure_aware, saved_id
 
 TOKEN_PREFIX = "fms_"
 MIN_PASSWORD_LENGTH = 12
@@ -130,9 +130,8 @@ def create_token(session: Session, *, email: str, label: str = "") -> IssuedToke
         raise UnknownUserError(f"no user with email {email.strip().lower()}")
     if not user.is_active:
         raise UnknownUserError(f"user {user.email} is not active")
-    assert user.id is not None
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=token_hash(token), label=label.strip()[:200])
+    row = ApiToken(user_id=saved_id(user), token_hash=token_hash(token), label=label.strip()[:200])
     session.add(row)
     session.commit()
     return IssuedToken(token=token, api_token=row)

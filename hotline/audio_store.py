@@ -48,9 +48,3 @@ class AudioStore:
             Path(tmp).unlink(missing_ok=True)
             raise
         return StoredFile(key=key, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))
-
-    def exists(self, key: str) -> bool:
-        return self.path(key).is_file()
-
-    def read(self, key: str) -> bytes:
-        return self.path(key).read_bytes()

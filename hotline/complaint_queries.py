@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from hotline.models import Call, Complaint, Recording, Tag, Transcript
-from hotline.models.common import ensure_aware
+from hotline.models.common import ensure_aware, saved_id
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,7 @@ def list_complaints(
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1][0]
-        assert last.id is not None
-        next_cursor = Cursor(created_at=_utc(last.created_at), id=last.id)
+        next_cursor = Cursor(created_at=_utc(last.created_at), id=saved_id(last))
     return ComplaintPage(items=items, next_cursor=next_cursor)
 
 

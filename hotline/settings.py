@@ -6,11 +6,12 @@ forgets one refuses to start instead of signing webhooks with a public value.
 
 from __future__ import annotations
 
+import tomllib
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hotline.deployment import DEFAULT_DEPLOYMENT, Deployment, load_deployment
@@ -18,6 +19,11 @@ from hotline.deployment import DEFAULT_DEPLOYMENT, Deployment, load_deployment
 _DEV_SECRET = "development-only-secret-key-change-me"
 _DEV_TWILIO_SID = "ACdevelopment0000000000000000000000"
 _DEV_TWILIO_TOKEN = "development-auth-token"
+_DEV_DEFAULTS = {
+    "SECRET_KEY": _DEV_SECRET,
+    "TWILIO_ACCOUNT_SID": _DEV_TWILIO_SID,
+    "TWILIO_AUTH_TOKEN": _DEV_TWILIO_TOKEN,
+}
 
 
 class Environment(StrEnum):
@@ -25,21 +31,27 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class ConfigurationError(ValueError):
+    """The environment does not describe a deployment we can run; the message names fields, never values."""
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True)
 
-    ENVIRONMENT: Environment = Environment.DEVELOPMENT
+    # Unset means development, unless DATABASE_URL or REDIS_URL is set: an admin who points the service
+    # at real infrastructure is running it for real, and must not get the public development secrets.
+    ENVIRONMENT: Environment | None = None
     DATA_DIR: Path = Path("./var")
     DATABASE_URL: str = ""
     REDIS_URL: str = ""
     PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
     TWILIO_ACCOUNT_SID: str = ""
-    TWILIO_AUTH_TOKEN: str = ""
+    TWILIO_AUTH_TOKEN: SecretStr = SecretStr("")
     RECORDING_HOSTS: str = "api.twilio.com"
     HOTLINE_CONFIG: Path = DEFAULT_DEPLOYMENT
-    SECRET_KEY: str = ""
+    SECRET_KEY: SecretStr = SecretStr("")
     DELETE_TWILIO_RECORDINGS: bool = False
     # Development only: accept recordings from localhost, where `simulate-call` serves them.
     ALLOW_LOOPBACK_RECORDINGS: bool = True
@@ -57,31 +69,30 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:
-        if self.ENVIRONMENT is Environment.DEVELOPMENT:
-            for name, value in (
-                ("SECRET_KEY", _DEV_SECRET),
-                ("TWILIO_ACCOUNT_SID", _DEV_TWILIO_SID),
-                ("TWILIO_AUTH_TOKEN", _DEV_TWILIO_TOKEN),
-            ):
-                if not getattr(self, name):
-                    object.__setattr__(self, name, value)
+        if self.ENVIRONMENT is None:
+            implied = Environment.PRODUCTION if self.DATABASE_URL or self.REDIS_URL else Environment.DEVELOPMENT
+            object.__setattr__(self, "ENVIRONMENT", implied)
+        if self.is_development:
+            for name, dev in _DEV_DEFAULTS.items():
+                current = getattr(self, name)
+                if not _plain(current):
+                    object.__setattr__(self, name, SecretStr(dev) if isinstance(current, SecretStr) else dev)
             return self
-        weak = [
-            name
-            for name, dev in (
-                ("SECRET_KEY", _DEV_SECRET),
-                ("TWILIO_ACCOUNT_SID", _DEV_TWILIO_SID),
-                ("TWILIO_AUTH_TOKEN", _DEV_TWILIO_TOKEN),
-            )
-            if not getattr(self, name) or getattr(self, name) == dev
-        ]
+        weak = [name for name, dev in _DEV_DEFAULTS.items() if _plain(getattr(self, name)) in ("", dev)]
         if weak:
-            raise ValueError(f"set {', '.join(weak)} in production (no defaults outside development)")
-        if len(self.SECRET_KEY) < 32:
+            raise ValueError(
+                f"set {', '.join(weak)} (no development defaults in production; "
+                "DATABASE_URL or REDIS_URL without ENVIRONMENT=development means production)"
+            )
+        if len(self.SECRET_KEY.get_secret_value()) < 32:
             raise ValueError("SECRET_KEY must be at least 32 characters in production")
         if not self.PUBLIC_BASE_URL.startswith("https://"):
             raise ValueError("PUBLIC_BASE_URL must be https:// in production (Twilio signs that URL)")
         return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.ENVIRONMENT is not Environment.PRODUCTION
 
     @property
     def database_url(self) -> str:
@@ -108,8 +119,34 @@ class Settings(BaseSettings):
         return load_deployment(self.HOTLINE_CONFIG)
 
 
+def _plain(value: str | SecretStr) -> str:
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Build settings from the environment (overrides win) and check the deployment file loads."""
-    settings = Settings(**overrides)  # type: ignore[arg-type]
-    settings.deployment  # noqa: B018 - validate the deployment at start, not mid-call
+    """Build settings from the environment (overrides win) and check the deployment file loads.
+
+    Raises ConfigurationError whose message names what is wrong but never echoes a value: pydantic's
+    own message repeats the input, which would print the SECRET_KEY to a terminal or a log.
+    """
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigurationError(describe_validation_error(exc)) from None
+    try:
+        settings.deployment  # noqa: B018 - validate the deployment at start, not mid-call
+    except ValidationError as exc:
+        raise ConfigurationError(f"{settings.HOTLINE_CONFIG}: {describe_validation_error(exc)}") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"{settings.HOTLINE_CONFIG}: {exc}") from None
     return settings
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line per problem: the field (when there is one) and pydantic's message, without the input."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        where = ".".join(str(part) for part in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: {message}" if where else message)
+    return "; ".join(lines)

@@ -13,7 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from hotline.models import Call, CallOutcome, Complaint, Recording, RecordingStatus, utcnow
+from hotline.models.common import saved_id
 from hotline.privacy import PhoneNumberProtector, mask_number
+from hotline.recording_queries import find_recording
 from hotline.references import new_reference
 
 T = TypeVar("T", bound=SQLModel)
@@ -78,12 +80,12 @@ def attach_recording(
     session: Session, *, call: Call, recording_sid: str, recording_url: str, reported_duration: int | None
 ) -> tuple[Complaint, Recording]:
     """The caller's message exists: make (or find) the call's one complaint and the recording row."""
-    assert call.id is not None
+    call_id = saved_id(call)
 
     def make_complaint() -> Complaint:
         return Complaint(
             reference=new_reference(),
-            call_id=call.id,
+            call_id=call_id,
             language=call.language or "",
             sector=call.sector,
             area=call.area,
@@ -95,7 +97,7 @@ def attach_recording(
     def make_recording() -> Recording:
         return Recording(
             twilio_recording_sid=recording_sid,
-            call_id=call.id,
+            call_id=call_id,
             complaint_id=complaint.id,
             source_url=recording_url,
             reported_duration_seconds=reported_duration,
@@ -122,13 +124,9 @@ def attach_recording(
     return complaint, recording
 
 
-def find_recording(session: Session, *, recording_sid: str) -> Recording | None:
-    return session.exec(select(Recording).where(Recording.twilio_recording_sid == recording_sid)).first()
-
-
 def note_absent_recording(session: Session, *, call: Call, recording_sid: str | None) -> None:
     """Twilio heard nothing: keep a trace on the call (and the SID) but never an empty complaint."""
-    assert call.id is not None
+    call_id = saved_id(call)
     if complaint_for_call(session, call) is not None:
         return  # a real recording already made the complaint; a stray "absent" changes nothing
     if recording_sid:
@@ -136,7 +134,7 @@ def note_absent_recording(session: Session, *, call: Call, recording_sid: str | 
             session,
             lambda: Recording(
                 twilio_recording_sid=recording_sid,
-                call_id=call.id,
+                call_id=call_id,
                 status=RecordingStatus.ABSENT,
                 last_error="Twilio reported the recording as absent (no audio)",
             ),

@@ -24,7 +24,7 @@ def _call(hook: Webhook) -> Call:
         call_sid=hook.call_sid,
         from_number=hook.form.get("From", ""),
         to_number=hook.form.get("To", ""),
-        protector=PhoneNumberProtector(hook.settings.SECRET_KEY),
+        protector=PhoneNumberProtector(hook.settings.SECRET_KEY.get_secret_value()),
     )
 
 

@@ -29,13 +29,12 @@ class MediaServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self.host}"
 
     @property
     def host(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"{host}:{port}"
+        return f"{host!s}:{port}"
 
     def add(self, recording_sid: str, path: Path) -> str:
         """Publish a file; returns the RecordingUrl (without extension, as Twilio sends it)."""

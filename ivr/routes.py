@@ -6,15 +6,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from hotline.settings import Settings
+from hotline.app_state import app_state
 from ivr import flow
 from ivr.webhook import twilio_endpoint
 
 
 async def prompt_audio(request: Request) -> Response:
     """Serve a deployment's recorded prompt for <Play>."""
-    settings: Settings = request.app.state.settings
-    deployment = settings.deployment
+    deployment = app_state(request).settings.deployment
     code = request.path_params["language"]
     if all(lang.code != code for lang in deployment.languages):
         return PlainTextResponse("unknown language", status_code=404)

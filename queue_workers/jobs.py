@@ -11,7 +11,7 @@ import logging
 
 from rq import get_current_job
 
-from ivr.recording_intake import IntakeOutcome, intake_recording
+from intake.recording_intake import IntakeOutcome, intake_recording
 from queue_workers.context import current_context
 
 log = logging.getLogger(__name__)
@@ -57,11 +57,3 @@ def transcribe(complaint_id: int) -> str:
     if result.outcome == TranscribeOutcome.FAILED:
         raise JobFailedError(f"complaint {complaint_id}: {result.reason}")
     return str(result.outcome)
-
-
-def sweep() -> str:
-    """Re-enqueue work stuck in a transitional state (e.g. after a worker was killed)."""
-    from queue_workers.sweeper import sweep_stuck_work
-
-    ctx = current_context()
-    return sweep_stuck_work(engine=ctx.engine, dispatcher=ctx.dispatcher, settings=ctx.settings).summary()

@@ -11,10 +11,9 @@ from rq import Queue
 class QueueName(StrEnum):
     INTAKE = "intake"  # download and verify recordings: short, network-bound
     TRANSCRIBE = "transcribe"  # decode and tag: long, CPU-bound
-    MAINTENANCE = "maintenance"
 
 
-ALL_QUEUES = (QueueName.INTAKE, QueueName.TRANSCRIBE, QueueName.MAINTENANCE)
+ALL_QUEUES = (QueueName.INTAKE, QueueName.TRANSCRIBE)
 
 
 def queue(name: QueueName, connection: Redis) -> Queue:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, utcnow
+from hotline.models.common import saved_id
 from hotline.settings import Settings
 from queue_workers.dispatch import RQDispatcher
 
@@ -56,9 +57,9 @@ def sweep_stuck_work(*, engine: Engine, dispatcher: RQDispatcher, settings: Sett
             .limit(BATCH)
         ).all()
         for complaint, recording in stuck:
-            assert complaint.id is not None
-            if dispatcher.complaint_ready(complaint.id, recording.duration_seconds):
-                report.complaints.append(complaint.id)
+            complaint_id = saved_id(complaint)
+            if dispatcher.complaint_ready(complaint_id, recording.duration_seconds):
+                report.complaints.append(complaint_id)
     if report.recordings or report.complaints:
         log.warning("sweeper: %s", report.summary())
     return report

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything, then run the whole suite on SQLite and again on the local PostgreSQL.
+# Install everything, lint and type-check, then run the whole suite on SQLite and again on the local PostgreSQL.
 # Usage: bash scripts/test.sh [pytest args]. Set SKIP_POSTGRES=1 to run the SQLite pass only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +7,7 @@ bash scripts/setup.sh
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy  # the packages and strictness are in pyproject.toml
 
 echo "== tests on SQLite =="
 .venv/bin/pytest "$@"

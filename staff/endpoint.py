@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
@@ -21,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from hotline.accounts import authenticate_token
+from hotline.app_state import app_state
 from hotline.models import User
 from hotline.models.common import ensure_aware
 from hotline.settings import Settings
@@ -79,14 +79,14 @@ def bearer_token(header: str) -> str | None:
 
 
 def _run(handler: Handler, request: Request, token: str) -> Utf8JSONResponse:
-    engine: Engine = request.app.state.engine
-    with Session(engine, expire_on_commit=False) as session:
+    services = app_state(request)
+    with Session(services.engine, expire_on_commit=False) as session:
         user = authenticate_token(session, token=token)
         if user is None:
             return _unauthorized("invalid or revoked token", invalid=True)
         api = ApiRequest(
             session=session,
-            settings=request.app.state.settings,
+            settings=services.settings,
             user=user,
             path_params=request.path_params,
             query=request.query_params,

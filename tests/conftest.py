@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel
 from starlette.testclient import TestClient
 
 import hotline.models  # noqa: F401 - registers tables
-from hotline.app import create_app
+from fixmyservice.app import create_app
 from hotline.db import alembic_config, make_engine, migrate
 from hotline.settings import Settings
 

@@ -10,32 +10,18 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from collections.abc import Generator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
-
-from pydub import AudioSegment  # type: ignore[import-untyped]
-from pydub.exceptions import CouldntDecodeError  # type: ignore[import-untyped]
 
 from hotline.audio_probe import AudioInfo, AudioRejected, last_line, size_or_reject
 from hotline.audio_probe import probe_audio as probe
 
-__all__ = ["SAMPLE_WIDTH", "AudioInfo", "AudioRejected", "NormalisedAudio", "iter_pcm", "normalise", "probe"]
+__all__ = ["SAMPLE_WIDTH", "AudioInfo", "AudioRejected", "iter_pcm", "probe"]
 
 FFMPEG = "ffmpeg"
 SAMPLE_WIDTH = 2  # bytes per sample of s16le
 # Resamplers and MP3 priming can add a few milliseconds past what the container claims.
 _STREAM_SLACK_SECONDS = 0.5
-
-
-@dataclass(frozen=True)
-class NormalisedAudio:
-    """Mono signed 16-bit little-endian PCM at a known rate, plus what the original was."""
-
-    pcm: bytes = field(repr=False)
-    sample_rate: int
-    duration_seconds: float
-    source_format: AudioInfo
 
 
 def ensure_within_limit(info: AudioInfo, *, max_seconds: float) -> None:
@@ -77,30 +63,6 @@ def iter_pcm(
                 proc.kill()
             proc.stdout.close()
             proc.wait()
-
-
-def normalise(*, source: Path, sample_rate: int, max_seconds: float) -> NormalisedAudio:
-    """Give callers that need the whole signal (short clips, previews) clean PCM at the rate they ask for.
-
-    pydub holds the whole recording in memory, which suits clips; decoding a call streams through
-    `iter_pcm` instead so a long call never sits decoded in memory.
-    """
-    info = probe(source)
-    ensure_within_limit(info, max_seconds=max_seconds)
-    try:
-        segment = AudioSegment.from_file(source)
-    except CouldntDecodeError as exc:
-        raise AudioRejected(f"not audio: the file could not be decoded ({last_line(str(exc), source)})") from exc
-    if len(segment) == 0:
-        raise AudioRejected("audio has zero duration")
-    mono = segment.set_channels(1).set_sample_width(SAMPLE_WIDTH).set_frame_rate(sample_rate)
-    pcm = mono.raw_data
-    return NormalisedAudio(
-        pcm=pcm,
-        sample_rate=sample_rate,
-        duration_seconds=len(pcm) / (SAMPLE_WIDTH * sample_rate),
-        source_format=info,
-    )
 
 
 def _too_long(duration: float | None, max_seconds: float) -> str:

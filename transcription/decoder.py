@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import vosk  # type: ignore[import-untyped]
+import vosk
 
 from transcription.audio import SAMPLE_WIDTH, AudioInfo, ensure_within_limit, iter_pcm, probe
 from transcription.model_registry import LoadedModel
@@ -45,11 +45,6 @@ class DecodeResult:
     model_name: str
     sample_rate: int
     source_format: AudioInfo
-
-    @property
-    def speed(self) -> float:
-        """Audio seconds decoded per CPU second (above 1 means faster than real time)."""
-        return self.duration_seconds / self.cpu_seconds if self.cpu_seconds > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form for storage and job results."""

@@ -77,9 +77,6 @@ class Gazetteer:
     def unit(self, code: str | None) -> Unit | None:
         return self.units.get(code or "")
 
-    def key_count(self) -> int:
-        return len(self._keys) + sum(len(keys) for keys in self._child_keys.values())
-
     def lookup(self, key: str) -> list[Unit]:
         """Units (aimags, soums, districts…) with this exact compact spelling key."""
         return [self.units[c] for c in self._keys.get(key, ())]
@@ -104,9 +101,6 @@ class Gazetteer:
         result = self._fuzzy_seen[memo] = [(key, score) for key, score, _ in found]
         return result
 
-    def children(self, code: str) -> list[Unit]:
-        return list(self._children.get(code, ()))
-
     def child_lookup(self, parent: str, key: str) -> list[Unit]:
         """Bags or khoroos of one soum or district with this spelling key."""
         return [self.units[c] for c in self._child_keys.get(parent, {}).get(key, ())]
@@ -120,7 +114,7 @@ class Gazetteer:
         """The child of a soum or district with that number ("3-р хороо"), preferring the level that was said."""
         matches = [u for u in self._children.get(parent, ()) if u.number == number]
         preferred = [u for u in matches if u.level == level]
-        return (preferred or matches or [None])[0]
+        return next(iter(preferred or matches), None)
 
     def top_code(self, code: str) -> str | None:
         """The aimag (or capital, province) a unit belongs to; itself for a top-level unit."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import vosk  # type: ignore[import-untyped]
+import vosk
 
 PACKAGE_PREFIX = "package:"
 DEFAULT_SAMPLE_RATE = 16000
@@ -135,21 +135,6 @@ class ModelRegistry:
                 self._by_path[path] = loaded
             self._by_language[language_code] = loaded
             return loaded
-
-    def get(self, language_code: str) -> LoadedModel | None:
-        """The model for a language, or None: that language goes to manual transcription."""
-        return self._by_language.get(language_code)
-
-    def unload(self, language_code: str) -> None:
-        """Send a language back to manual transcription; the model stays cached while other languages use it."""
-        with self._lock:
-            gone = self._by_language.pop(language_code, None)
-            if gone is not None and all(m.path != gone.path for m in self._by_language.values()):
-                self._by_path.pop(gone.path, None)
-
-    def loaded(self) -> tuple[LoadedModel, ...]:
-        """Every language's model, for start-up logs and health reports."""
-        return tuple(self._by_language.values())
 
     @staticmethod
     def _load_new(language_code: str, spec: str, path: Path) -> LoadedModel:

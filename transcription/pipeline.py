@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from hotline.audio_store import AudioStore
 from hotline.complaint_status import set_complaint_status
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, Tag, Transcript
+from hotline.models.common import saved_id
 from transcription.audio import AudioRejected
 from transcription.decoder import DecodeResult, decode
 from transcription.runtime import Runtime
@@ -128,7 +129,7 @@ def _machine_transcript(session: Session, complaint_id: int) -> Transcript | Non
 def _store_transcript(session: Session, complaint: Complaint, recording: Recording, result: DecodeResult) -> None:
     session.add(
         Transcript(
-            complaint_id=complaint.id,
+            complaint_id=saved_id(complaint),
             recording_id=recording.id,
             version=1,
             source="machine",
@@ -154,14 +155,12 @@ def _replace_tags(session: Session, complaint: Complaint, runtime: Runtime, *, t
         menu_sector=complaint.sector,
         menu_area=complaint.area,
     )
-    session.exec(  # type: ignore[call-overload]
-        delete(Tag).where(col(Tag.complaint_id) == complaint.id, col(Tag.source).in_(["menu", "transcript"]))
-    )
+    session.exec(delete(Tag).where(col(Tag.complaint_id) == complaint.id, col(Tag.source).in_(["menu", "transcript"])))
     seen: set[tuple[str, str, str]] = set()
     for tag in tags:
         key = (tag.kind, tag.code, tag.source)
         if key in seen:
             continue
         seen.add(key)
-        session.add(Tag(complaint_id=complaint.id, **tag.to_dict()))  # TagResult's fields are Tag's columns
+        session.add(Tag(complaint_id=saved_id(complaint), **tag.to_dict()))  # TagResult's fields are Tag's columns
     session.commit()

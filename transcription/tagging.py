@@ -25,7 +25,7 @@ def menu_tags(
     if menu_sector:
         sector = deployment.sector(menu_sector)
         label = (sector.names.get(language) or next(iter(sector.names.values()))) if sector else menu_sector
-        evidence = {"digit": sector.digit} if sector else {"unknown_code": True}
+        evidence: dict[str, object] = {"digit": sector.digit} if sector else {"unknown_code": True}
         tags.append(TagResult("sector", menu_sector, label, 1.0, MENU, False, evidence))
     if menu_area:
         unit, area = gazetteer.unit(menu_area), deployment.area(menu_area)

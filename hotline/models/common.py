@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Column, DateTime, String
 from sqlmodel import Field
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _HasId) -> int:
+    """The primary key of a row that is in the database; a row never flushed has none, and that is a bug."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has not been saved yet: it has no id")
+    return row.id
 
 
 def utcnow() -> datetime:

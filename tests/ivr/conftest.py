@@ -60,7 +60,7 @@ def place_call_factory(tmp_path: Path, database_url: str, engine, tone: Path):  
     """Calls against an app whose deployment file is the shipped one plus extra TOML."""
     from contextlib import ExitStack
 
-    from hotline.app import create_app
+    from fixmyservice.app import create_app
     from hotline.deployment import DEFAULT_DEPLOYMENT
     from tests.conftest import RecordingDispatcher, make_settings
 

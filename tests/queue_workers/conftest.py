@@ -12,7 +12,7 @@ import redis.exceptions
 from redis import Redis
 from starlette.testclient import TestClient
 
-from hotline.app import create_app
+from fixmyservice.app import create_app
 from hotline.deployment import DEPLOYMENTS_DIR
 from hotline.settings import Settings
 from ivr.media_server import MediaServer

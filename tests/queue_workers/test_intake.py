@@ -15,7 +15,7 @@ from rq.registry import FailedJobRegistry
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
-from hotline.app import create_app
+from fixmyservice.app import create_app
 from hotline.audio_store import AudioStore
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus
 from hotline.settings import Settings

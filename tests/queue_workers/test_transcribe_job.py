@@ -137,8 +137,8 @@ def test_failure_after_last_retry_is_shown_to_staff(
     """A storage fault is retried; after the last try the API shows `failed` with the reason, and RQ keeps the job."""
     from starlette.testclient import TestClient
 
+    from fixmyservice.app import create_app
     from hotline.accounts import create_token, create_user
-    from hotline.app import create_app
     from tests.conftest import PUBLIC_BASE_URL, RecordingDispatcher
 
     reference = call_in(KOREAN_REPORT, speech.speech())

@@ -57,12 +57,12 @@ def worker_process(crash_settings: Settings) -> Iterator[subprocess.Popen[bytes]
         "REDIS_URL": s.REDIS_URL,
         "HOTLINE_CONFIG": str(s.HOTLINE_CONFIG),
         "TWILIO_ACCOUNT_SID": s.TWILIO_ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": s.TWILIO_AUTH_TOKEN,
-        "SECRET_KEY": s.SECRET_KEY,
+        "TWILIO_AUTH_TOKEN": s.TWILIO_AUTH_TOKEN.get_secret_value(),
+        "SECRET_KEY": s.SECRET_KEY.get_secret_value(),
         "WORKER_HEARTBEAT_SECONDS": "1",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hotline.cli", "worker", "--processes", "1"],
+        [sys.executable, "-m", "fixmyservice.cli", "worker", "--processes", "1"],
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,

@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
+from fixmyservice.cli import main
 from hotline import accounts
-from hotline.cli import main
 from hotline.db import make_engine
 from hotline.models import ApiToken, User
 

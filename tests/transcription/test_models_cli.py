@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.cli import main
+from fixmyservice.cli import main
 from hotline.deployment import DEFAULT_DEPLOYMENT
 from hotline.settings import Settings
 from tests.conftest import make_settings

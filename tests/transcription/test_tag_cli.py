@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hotline.cli import main
+from fixmyservice.cli import main
 from hotline.deployment import DEFAULT_DEPLOYMENT, DEPLOYMENTS_DIR, load_deployment
 from transcription.tag_cli import tag_command
 

@@ -20,9 +20,9 @@ from hotline.audio_probe import AudioInfo, AudioRejected, probe_audio
 from hotline.audio_store import AudioStore
 from hotline.complaint_status import set_complaint_status
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, utcnow
-from hotline.settings import Environment, Settings
-from ivr import recording_fetch
-from ivr.call_records import find_recording
+from hotline.recording_queries import find_recording
+from hotline.settings import Settings
+from intake import fetch as recording_fetch
 
 log = logging.getLogger(__name__)
 
@@ -71,11 +71,11 @@ def intake_recording(
         source = recording_fetch.RecordingSource(
             url=recording.source_url,
             account_sid=settings.TWILIO_ACCOUNT_SID,
-            auth_token=settings.TWILIO_AUTH_TOKEN,
+            auth_token=settings.TWILIO_AUTH_TOKEN.get_secret_value(),
             allowed_hosts=settings.recording_hosts,
             timeout_seconds=settings.DOWNLOAD_TIMEOUT_SECONDS,
             max_bytes=settings.deployment.recording.max_file_bytes,
-            allow_loopback=settings.ENVIRONMENT == Environment.DEVELOPMENT and settings.ALLOW_LOOPBACK_RECORDINGS,
+            allow_loopback=settings.is_development and settings.ALLOW_LOOPBACK_RECORDINGS,
         )
         try:
             data = recording_fetch.fetch(source)
@@ -140,7 +140,7 @@ def _delete_provider_copy(session: Session, settings: Settings, recording: Recor
         recording_fetch.delete_provider_copy(
             api_base=settings.TWILIO_API_BASE,
             account_sid=settings.TWILIO_ACCOUNT_SID,
-            auth_token=settings.TWILIO_AUTH_TOKEN,
+            auth_token=settings.TWILIO_AUTH_TOKEN.get_secret_value(),
             recording_sid=recording.twilio_recording_sid,
         )
     except (recording_fetch.FetchError, OSError) as exc:  # ours is safe; Twilio's copy can go later

@@ -9,40 +9,40 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hotline.settings import Settings, load_settings
+from fixmyservice.serve import serve
+from hotline.db import migrate
+from hotline.settings import ConfigurationError, Settings, load_settings
+from ivr.simulate_cli import simulate_call_command
+from queue_workers.scheduler import run_scheduler
+from queue_workers.worker import default_worker_count, run_workers
+from staff.accounts_cli import add_user_command, create_token_command, deactivate_user_command, revoke_token_command
+from transcription.models_cli import models_command
+from transcription.tag_cli import tag_command
 
 
 def _settings() -> Settings:
     try:
         return load_settings()
-    except Exception as exc:  # settings errors are the admin's to fix: say what, not a traceback
+    except ConfigurationError as exc:  # the admin's to fix: say what, not a traceback
         print(f"fixmyservice: configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from exc
+        raise SystemExit(2) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from hotline.embedded import serve
-
     return serve(_settings(), host=args.host, port=args.port, workers=args.workers)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from queue_workers.worker import default_worker_count, run_workers
-
     settings = _settings()
     count = args.processes or default_worker_count(settings)
     return run_workers(settings, count=count, burst=args.burst)
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
-    from queue_workers.scheduler import run_scheduler
-
     return run_scheduler(_settings(), once=args.once)
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
-    from hotline.db import migrate
-
     settings = _settings()
     migrate(settings.database_url)
     print(f"database at {settings.database_url.split('@')[-1]} is up to date")
@@ -50,46 +50,32 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 
 def cmd_simulate_call(args: argparse.Namespace) -> int:
-    from ivr.simulate_cli import simulate_call_command
-
     return simulate_call_command(_settings(), args)
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    from staff.accounts_cli import add_user_command
-
     return add_user_command(
         _settings(), email=args.email, role=args.role, password_stdin=args.password_stdin, stdin=sys.stdin
     )
 
 
 def cmd_users_deactivate(args: argparse.Namespace) -> int:
-    from staff.accounts_cli import deactivate_user_command
-
     return deactivate_user_command(_settings(), email=args.email)
 
 
 def cmd_tokens_revoke(args: argparse.Namespace) -> int:
-    from staff.accounts_cli import revoke_token_command
-
     return revoke_token_command(_settings(), token_id=args.token_id)
 
 
 def cmd_tokens_create(args: argparse.Namespace) -> int:
-    from staff.accounts_cli import create_token_command
-
     return create_token_command(_settings(), email=args.email, label=args.label, stdout=sys.stdout)
 
 
 def cmd_models(_args: argparse.Namespace) -> int:
-    from transcription.models_cli import models_command
-
     return models_command(_settings(), stdout=sys.stdout)
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from transcription.tag_cli import tag_command
-
     settings = _settings()
     tags = tag_command(settings.deployment, text=args.text, language=args.language, sector=args.sector, area=args.area)
     print(json.dumps(tags, ensure_ascii=False, indent=2))

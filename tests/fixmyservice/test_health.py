@@ -6,7 +6,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from hotline.app import create_app
+from fixmyservice.app import create_app
 from hotline.db import make_engine
 from hotline.settings import Settings
 from tests.conftest import PUBLIC_BASE_URL, RecordingDispatcher

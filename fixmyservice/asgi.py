@@ -1,4 +1,4 @@
-"""Entry point for an ASGI server in production: `uvicorn --factory hotline.asgi:app`.
+"""Entry point for an ASGI server in production: `uvicorn --factory fixmyservice.asgi:app`.
 
 Settings are read from the environment when the server starts, never at import time, so importing
 the package (tests, tools) never needs production secrets.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from hotline.app import create_app
+from fixmyservice.app import create_app
 from hotline.settings import load_settings
 
 

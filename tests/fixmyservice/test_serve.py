@@ -51,7 +51,7 @@ class Service:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "hotline.cli", *args], env=self.env, capture_output=True, text=True, timeout=120
+            [sys.executable, "-m", "fixmyservice.cli", *args], env=self.env, capture_output=True, text=True, timeout=120
         )
 
 
@@ -70,7 +70,7 @@ def service(tmp_path: Path) -> Iterator[Service]:
     base_url = f"http://127.0.0.1:{port}"
     env["PUBLIC_BASE_URL"] = base_url
     process = subprocess.Popen(
-        [sys.executable, "-m", "hotline.cli", "serve", "--port", str(port), "--workers", "1"],
+        [sys.executable, "-m", "fixmyservice.cli", "serve", "--port", str(port), "--workers", "1"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -1,4 +1,4 @@
-"""ASGI app factory: settings in, app out. Routes come from the stage packages."""
+"""ASGI app factory: settings in, app out. Routes come from the stage packages; this module wires them."""
 
 from __future__ import annotations
 
@@ -13,18 +13,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from hotline.app_state import STATE_KEY, AppState, app_state
 from hotline.db import make_engine
+from hotline.ports import JobDispatcher
 from hotline.settings import Settings
 from ivr.routes import routes as ivr_routes
-from ivr.webhook import JobDispatcher
+from queue_workers.connection import redis_connection
+from queue_workers.dispatch import RQDispatcher
+from staff.routes import routes as staff_routes
 
 
 def health(request: Request) -> JSONResponse:
     """Liveness for load balancers and monitors: 503 when the database or the queues cannot be reached."""
-    checks = {"database": _database_reachable(request.app.state.engine), "queues": request.app.state.jobs.reachable()}
+    services = app_state(request)
+    checks = {"database": _database_reachable(services.engine), "queues": services.jobs.reachable()}
     body = {
         "status": "ok" if all(checks.values()) else "unavailable",
-        "deployment": request.app.state.settings.deployment.name,
+        "deployment": services.settings.deployment.name,
         "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
     }
     return JSONResponse(body, status_code=200 if all(checks.values()) else 503)
@@ -41,23 +46,13 @@ def _database_reachable(engine: Engine) -> bool:
 
 def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine: Engine | None = None) -> Starlette:
     """Build the web app; tests pass their own settings, engine and job dispatcher."""
-    from staff.routes import routes as staff_routes
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        owns_engine = engine is None
-        app.state.engine = engine or make_engine(settings.database_url)
-        if jobs is None:
-            from queue_workers.connection import redis_connection
-            from queue_workers.dispatch import RQDispatcher
+    async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, AppState]]:
+        active = engine if engine is not None else make_engine(settings.database_url)
+        dispatcher = jobs if jobs is not None else RQDispatcher(redis_connection(settings), settings)
+        yield {STATE_KEY: AppState(settings=settings, engine=active, jobs=dispatcher)}
+        if engine is None:  # ours to close; a caller's engine is the caller's
+            active.dispose()
 
-            app.state.jobs = RQDispatcher(redis_connection(settings), settings)
-        else:
-            app.state.jobs = jobs
-        yield
-        if owns_engine:
-            app.state.engine.dispose()
-
-    app = Starlette(routes=[Route("/healthz", health), *ivr_routes, *staff_routes], lifespan=lifespan)
-    app.state.settings = settings
-    return app
+    return Starlette(routes=[Route("/healthz", health), *ivr_routes, *staff_routes], lifespan=lifespan)

@@ -17,10 +17,11 @@ import uvicorn
 from redis import Redis
 from redis.exceptions import RedisError
 
-from hotline.app import create_app
+from fixmyservice.app import create_app
 from hotline.db import migrate
 from hotline.settings import Settings
 from queue_workers.connection import redis_connection, redis_url_of
+from queue_workers.scheduler import run_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +41,20 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 0) -> int:
     connection = redis_connection(settings)  # keeps the embedded server alive while we run
     redis_url = settings.REDIS_URL or redis_url_of(connection)
     settings = settings.model_copy(update={"REDIS_URL": redis_url})
-    env = {**os.environ, "REDIS_URL": redis_url, "DATA_DIR": str(settings.DATA_DIR)}
-    worker_cmd = [sys.executable, "-m", "hotline.cli", "worker"]
+    # The workers get this process's resolved environment: a REDIS_URL alone would otherwise imply production.
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "DATA_DIR": str(settings.DATA_DIR),
+        "ENVIRONMENT": str(settings.ENVIRONMENT),
+    }
+    worker_cmd = [sys.executable, "-m", "fixmyservice.cli", "worker"]
     if workers:
         worker_cmd += ["--processes", str(workers)]
     worker = subprocess.Popen(worker_cmd, env=env)
     stop = threading.Event()
 
     def sweeper() -> None:
-        from queue_workers.scheduler import run_scheduler
-
         run_scheduler(settings, stop=stop)
 
     threading.Thread(target=sweeper, name="sweeper", daemon=True).start()

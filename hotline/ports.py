@@ -1,0 +1,21 @@
+"""The ports stages talk through: protocols the core defines and the composition root fills in.
+
+The call flow hands a stored recording to "the queues" without knowing they are RQ; tests hand it
+a recorder instead. Keeping the protocol here lets `ivr` and `staff` depend on the core alone.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class JobDispatcher(Protocol):
+    """What the web edges need from the background queues."""
+
+    def recording_ready(self, recording_sid: str) -> object:
+        """Hand over a completed recording for intake (download, check, store)."""
+        ...
+
+    def reachable(self) -> bool:
+        """True when the queues can take work (the health check asks)."""
+        ...
