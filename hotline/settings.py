@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     TWILIO_ACCOUNT_SID: str = ""
     TWILIO_AUTH_TOKEN: SecretStr = SecretStr("")
     RECORDING_HOSTS: str = "api.twilio.com"
+    # Hosts a recording download may be redirected to (Twilio hands some media to short-lived storage URLs).
+    # Credentials go only to the first host; every hop is checked against these lists.
+    RECORDING_REDIRECT_HOSTS: str = "media.twiliocdn.com"
     HOTLINE_CONFIG: Path = DEFAULT_DEPLOYMENT
     SECRET_KEY: SecretStr = SecretStr("")
     DELETE_TWILIO_RECORDINGS: bool = False
@@ -58,7 +61,8 @@ class Settings(BaseSettings):
     TWILIO_API_BASE: str = "https://api.twilio.com"
     # Intake retries: seconds to wait before each further try (RQ's scheduler applies them).
     INTAKE_RETRY_INTERVALS: list[int] = Field(default_factory=lambda: [10, 60, 300, 1800])
-    DOWNLOAD_TIMEOUT_SECONDS: float = 20.0
+    DOWNLOAD_TIMEOUT_SECONDS: float = 20.0  # per network read
+    DOWNLOAD_DEADLINE_SECONDS: float = 60.0  # the whole download, however slowly the bytes trickle in
     TRANSCRIBE_RETRY_INTERVALS: list[int] = Field(default_factory=lambda: [30, 300])
     # Work left in a transitional state longer than this is re-enqueued by the sweeper.
     STUCK_AFTER_SECONDS: int = 900
@@ -108,7 +112,11 @@ class Settings(BaseSettings):
 
     @property
     def recording_hosts(self) -> frozenset[str]:
-        return frozenset(h.strip().lower() for h in self.RECORDING_HOSTS.split(",") if h.strip())
+        return _host_list(self.RECORDING_HOSTS)
+
+    @property
+    def recording_redirect_hosts(self) -> frozenset[str]:
+        return _host_list(self.RECORDING_REDIRECT_HOSTS)
 
     @property
     def public_base_url(self) -> str:
@@ -117,6 +125,10 @@ class Settings(BaseSettings):
     @cached_property
     def deployment(self) -> Deployment:
         return load_deployment(self.HOTLINE_CONFIG)
+
+
+def _host_list(value: str) -> frozenset[str]:
+    return frozenset(h.strip().lower() for h in value.split(",") if h.strip())
 
 
 def _plain(value: str | SecretStr) -> str:
