@@ -150,7 +150,8 @@ class Deployment(_Strict):
         return self.languages[0]
 
     def language_by_digit(self, digit: str) -> Language | None:
-        if digit.isdigit() and 1 <= int(digit) <= len(self.languages):
+        # One ASCII key: int() would accept "²" or a 4,000-digit string and crash or mislead.
+        if len(digit) == 1 and digit in "123456789" and int(digit) <= len(self.languages):
             return self.languages[int(digit) - 1]
         return None
 

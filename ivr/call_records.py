@@ -2,6 +2,8 @@
 
 Twilio retries webhooks and may deliver the recording callback before or after the <Record>
 action; unique keys on Twilio's SIDs plus insert-or-read make any order converge on one row.
+None of them commits: a webhook step is one unit of work, committed once by the edge, so a
+failure half-way leaves nothing behind. Races on an insert are settled inside a savepoint.
 """
 
 from __future__ import annotations
@@ -22,21 +24,26 @@ T = TypeVar("T", bound=SQLModel)
 
 # Twilio's final call statuses; anything else means the call is still going.
 FINAL_CALL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+CALL_STATUSES = FINAL_CALL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
 
 
 def insert_or_get(session: Session, make: Callable[[], T], find: Callable[[], T | None], *, tries: int = 5) -> T:
-    """Insert a row unless a concurrent or earlier request already did; return the row either way."""
+    """Insert a row unless a concurrent or earlier request already did; return the row either way.
+
+    The insert runs in a savepoint, so losing a race (or drawing a taken reference) undoes only that
+    insert, never the rest of the unit of work.
+    """
     for _ in range(tries):
         existing = find()
         if existing is not None:
             return existing
         row = make()
-        session.add(row)
         try:
-            session.commit()
+            with session.begin_nested():
+                session.add(row)
             return row
         except IntegrityError:
-            session.rollback()
+            continue
     existing = find()
     if existing is None:
         raise RuntimeError("could not insert or find the row after several tries")
@@ -68,7 +75,6 @@ def update_call(session: Session, call: Call, **changes: object) -> Call:
         setattr(call, name, value)
     call.updated_at = utcnow()
     session.add(call)
-    session.commit()
     return call
 
 
@@ -120,7 +126,6 @@ def attach_recording(
     if call.outcome != CallOutcome.REPORTED:
         call.outcome, call.updated_at = CallOutcome.REPORTED, utcnow()
         session.add(call)
-    session.commit()
     return complaint, recording
 
 
@@ -144,7 +149,7 @@ def note_absent_recording(session: Session, *, call: Call, recording_sid: str | 
 
 
 def record_call_status(session: Session, *, call: Call, status: str, duration: int | None) -> Call:
-    changes: dict[str, object] = {"twilio_status": status}
+    changes: dict[str, object] = {"twilio_status": status if status in CALL_STATUSES else "unknown"}
     if status in FINAL_CALL_STATUSES:
         changes["ended_at"] = call.ended_at or utcnow()
         if duration is not None:

@@ -54,7 +54,7 @@ def voice(hook: Webhook) -> VoiceResponse:
 def language(hook: Webhook) -> VoiceResponse:
     call = _call(hook)
     deployment = hook.settings.deployment
-    chosen = None if hook.missing else deployment.language_by_digit(hook.form["Digits"])
+    chosen = None if hook.missing else deployment.language_by_digit(hook.digits)
     if chosen is None:
         replay = twiml.language_menu(deployment, hook.base_url, hook.attempt + 1, invalid=True)
         return _retry_or_give_up(hook, call, replay)
@@ -65,7 +65,7 @@ def language(hook: Webhook) -> VoiceResponse:
 def main(hook: Webhook) -> VoiceResponse:
     call = _call(hook)
     voice_ = _voice(hook, call)
-    digits = None if hook.missing else hook.form["Digits"]
+    digits = None if hook.missing else hook.digits
     if digits == "1":
         records.update_call(hook.session, call, menu_choice="report")
         return twiml.sector_menu(voice_, 1)
@@ -78,7 +78,7 @@ def main(hook: Webhook) -> VoiceResponse:
 def sector(hook: Webhook) -> VoiceResponse:
     call = _call(hook)
     voice_ = _voice(hook, call)
-    chosen = None if hook.missing else hook.settings.deployment.sector_by_digit(hook.form["Digits"])
+    chosen = None if hook.missing else hook.settings.deployment.sector_by_digit(hook.digits)
     if chosen is None:
         return _retry_or_give_up(hook, call, twiml.sector_menu(voice_, hook.attempt + 1, invalid=True))
     records.update_call(hook.session, call, sector=chosen.code)
@@ -95,7 +95,7 @@ def area(hook: Webhook) -> VoiceResponse:
     voice_ = _voice(hook, call)
     if "Digits" not in hook.form and hook.query.get("missing") == "1":
         return _retry_or_give_up(hook, call, twiml.area_menu(voice_, hook.attempt + 1, invalid=True))
-    typed = hook.form.get("Digits", "").strip().rstrip("#")
+    typed = hook.digits.rstrip("#")
     if typed in ("", "*") or set(typed) == {"*"}:
         records.update_call(hook.session, call, area=None, area_source="unknown")
         return twiml.consent_menu(voice_, 1)
@@ -109,7 +109,7 @@ def area(hook: Webhook) -> VoiceResponse:
 def consent(hook: Webhook) -> VoiceResponse:
     call = _call(hook)
     voice_ = _voice(hook, call)
-    digits = None if hook.missing else hook.form["Digits"]
+    digits = None if hook.missing else hook.digits
     if digits not in ("1", "2"):
         return _retry_or_give_up(hook, call, twiml.consent_menu(voice_, hook.attempt + 1, invalid=True))
     records.update_call(hook.session, call, broadcast_consent=digits == "1", outcome=CallOutcome.RECORDING)
@@ -117,18 +117,15 @@ def consent(hook: Webhook) -> VoiceResponse:
     return twiml.record(voice_, max_length=limits.max_length_seconds, silence_timeout=limits.silence_timeout_seconds)
 
 
-def _reported_duration(hook: Webhook) -> int | None:
-    try:
-        return int(hook.form.get("RecordingDuration", ""))
-    except ValueError:
-        return None
-
-
 def recorded(hook: Webhook) -> VoiceResponse:
     """<Record> action: Twilio has a recording (Digits is '#' or 'hangup'); read back the reference."""
     call = _call(hook)
     voice_ = _voice(hook, call)
-    sid, url, duration = hook.form.get("RecordingSid", ""), hook.form.get("RecordingUrl", ""), _reported_duration(hook)
+    sid, url, duration = (
+        hook.recording_sid,
+        hook.form.get("RecordingUrl", ""),
+        hook.number("RecordingDuration"),
+    )
     if not sid or not url or duration == 0:
         records.note_absent_recording(hook.session, call=call, recording_sid=sid or None)
         return twiml.ending(voice_, "no_recording")
@@ -149,8 +146,8 @@ def no_recording(hook: Webhook) -> VoiceResponse:
 def recording_status(hook: Webhook) -> None:
     """recordingStatusCallback: download only once Twilio says the file is complete."""
     call = _call(hook)
-    sid, status = hook.form.get("RecordingSid", ""), hook.form.get("RecordingStatus", "")
-    duration = _reported_duration(hook)
+    sid, status = hook.recording_sid, hook.form.get("RecordingStatus", "")
+    duration = hook.number("RecordingDuration")
     if status == "completed" and sid and duration != 0:
         _, recording = records.attach_recording(
             hook.session,
@@ -168,7 +165,7 @@ def recording_status(hook: Webhook) -> None:
 def status_check(hook: Webhook) -> VoiceResponse:
     call = _call(hook)
     voice_ = _voice(hook, call)
-    typed = "" if hook.missing else hook.form["Digits"].strip().rstrip("#")
+    typed = "" if hook.missing else hook.digits.rstrip("#")
     complaint = records.find_complaint(hook.session, reference=typed) if is_valid_reference(typed) else None
     if complaint is None:
         replay = twiml.status_prompt(voice_, hook.attempt + 1, invalid=True, not_found=bool(typed))
@@ -181,9 +178,6 @@ def status_check(hook: Webhook) -> VoiceResponse:
 def call_status(hook: Webhook) -> None:
     """The number's status callback: note the end of the call and how long it lasted."""
     call = _call(hook)
-    try:
-        duration: int | None = int(hook.form.get("CallDuration", ""))
-    except ValueError:
-        duration = None
-    records.record_call_status(hook.session, call=call, status=hook.form.get("CallStatus", ""), duration=duration)
+    status, duration = hook.form.get("CallStatus", ""), hook.number("CallDuration")
+    records.record_call_status(hook.session, call=call, status=status, duration=duration)
     return None

@@ -1,7 +1,8 @@
-"""The edge Twilio talks to: verify the signature, parse the form, run a step in a worker thread.
+"""The edge Twilio talks to: read a capped body, verify the signature, run a step in a worker thread.
 
 Step functions stay synchronous and small; this module is the only place that knows about
-Starlette requests. A request that fails the signature check gets 403 before any database work.
+Starlette requests. A request that fails the signature check gets 403 before any database work;
+each step is one transaction, committed here once, and queue hand-offs run only after that commit.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline.app_state import AppState, app_state
 from hotline.ports import JobDispatcher
 from hotline.settings import Settings
+from ivr.twilio_form import BadForm, BodyTooLarge, keypad_digits, read_form, valid_sid, whole_number
 
 log = logging.getLogger(__name__)
+
+MAX_ATTEMPT = 99
 
 
 @dataclass
@@ -41,19 +45,32 @@ class Webhook:
 
     @property
     def call_sid(self) -> str:
-        return self.form.get("CallSid", "")
+        return self.form["CallSid"]  # checked by the endpoint before any step runs
 
     @property
     def attempt(self) -> int:
-        try:
-            return max(1, int(self.query.get("attempt", "1")))
-        except ValueError:
-            return 1
+        """Which try of a menu this is (from our own action URL); at most MAX_ATTEMPT whatever the URL says."""
+        value = self.query.get("attempt", "1")
+        return min(MAX_ATTEMPT, max(1, int(value))) if value.isascii() and value.isdigit() and len(value) < 4 else 1
 
     @property
     def missing(self) -> bool:
         """True when Twilio reached us through the fall-through redirect: the caller typed nothing."""
         return self.query.get("missing") == "1" or "Digits" not in self.form
+
+    @property
+    def digits(self) -> str:
+        """What the caller pressed, or "" when it is not keypad input (a replayed menu then follows)."""
+        return keypad_digits(self.form) or ""
+
+    @property
+    def recording_sid(self) -> str:
+        """Twilio's RecordingSid, or "" when absent or not shaped like an id (then there is no usable recording)."""
+        value = self.form.get("RecordingSid", "")
+        return value if valid_sid(value) else ""
+
+    def number(self, name: str) -> int | None:
+        return whole_number(self.form, name)
 
 
 def signed_url(settings: Settings, request: Request) -> str:
@@ -80,11 +97,18 @@ def twilio_endpoint(step: Step) -> Callable[[Request], object]:
 
     async def endpoint(request: Request) -> Response:
         services = app_state(request)
-        form_data = await request.form()
-        form = {k: v for k, v in form_data.items() if isinstance(v, str)}
+        try:
+            form = await read_form(request)
+        except BodyTooLarge as exc:
+            log.warning("refused oversized webhook to %s: %s", request.url.path, exc)
+            return PlainTextResponse("request body too large", status_code=413)
+        except BadForm as exc:
+            return PlainTextResponse(str(exc), status_code=400)
         if not signature_is_valid(services.settings, request, form):
             log.warning("refused unsigned or forged webhook to %s", request.url.path)
             return PlainTextResponse("invalid Twilio signature", status_code=403)
+        if not valid_sid(form.get("CallSid")):
+            return PlainTextResponse("CallSid missing or malformed", status_code=400)
         twiml = await run_in_threadpool(_run, step, services, form, dict(request.query_params), request.url.path)
         if twiml is None:
             return Response(status_code=204)

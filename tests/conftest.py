@@ -79,6 +79,12 @@ def session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
+def reread(session: Session) -> None:
+    """Forget what this session has loaded and end its read snapshot, to see what workers committed since."""
+    session.rollback()  # ends the transaction (SQLite keeps a snapshot per transaction)...
+    session.expire_all()  # ...and, should none be open, still drops the cached rows
+
+
 def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "ENVIRONMENT": "development",

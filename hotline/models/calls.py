@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
 from hotline.models.common import status_column, timestamp
@@ -50,10 +50,11 @@ class Call(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     twilio_call_sid: str = Field(max_length=64, unique=True, index=True)
-    caller_number_encrypted: str = Field(default="", max_length=400)
+    # From and To may be SIP URIs or client identities of any length Twilio allows, hence text.
+    caller_number_encrypted: str = Field(default="", sa_type=Text)
     caller_hash: str = Field(default="", max_length=64, index=True)  # keyed hash for "same caller" look-ups
-    caller_masked: str = Field(default="", max_length=40)
-    called_number: str = Field(default="", max_length=40)
+    caller_masked: str = Field(default="", sa_type=Text)
+    called_number: str = Field(default="", sa_type=Text)
     twilio_status: str = Field(default="ringing", max_length=40)
     outcome: str = status_column(CallOutcome.IN_MENU)
     language: str | None = Field(default=None, max_length=16)
@@ -71,6 +72,11 @@ class Call(SQLModel, table=True):
 class Complaint(SQLModel, table=True):
     """What a caller reported; at most one per call, found again by its reference number."""
 
+    __table_args__ = (
+        # The sweeper: "complaints received or transcribing whose status has not moved since <cutoff>".
+        Index("ix_complaint_sweep_status_changed", "status", "status_changed_at"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=16, unique=True, index=True)
     call_id: int = Field(foreign_key="call.id", unique=True)
@@ -81,6 +87,11 @@ class Complaint(SQLModel, table=True):
     status: str = status_column(ComplaintStatus.RECEIVED)
     status_reason: str = Field(default="", max_length=1000)
     status_changed_at: datetime = timestamp(index=True)
+    # A transcription job claims the complaint before decoding; another job may take over only once
+    # the lease has expired (its worker died). Attempts count claims, so the sweeper knows when to stop.
+    claimed_by: str | None = Field(default=None, max_length=64)
+    lease_expires_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    transcribe_attempts: int = 0
     created_at: datetime = timestamp(index=True)
     updated_at: datetime = timestamp()
 
@@ -88,11 +99,16 @@ class Complaint(SQLModel, table=True):
 class Recording(SQLModel, table=True):
     """The caller's audio: where Twilio holds it, and where and how we stored our copy."""
 
+    __table_args__ = (
+        # The sweeper: "pending or downloading recordings not touched since <cutoff>", oldest first.
+        Index("ix_recording_sweep_status_updated", "status", "updated_at"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     twilio_recording_sid: str = Field(max_length=64, unique=True, index=True)
     call_id: int = Field(foreign_key="call.id", index=True)
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
-    source_url: str = Field(default="", max_length=1000)
+    source_url: str = Field(default="", sa_type=Text)  # media URLs can be long; Twilio sets no limit
     status: str = status_column(RecordingStatus.PENDING)
     reported_duration_seconds: int | None = None  # what Twilio said
     duration_seconds: float | None = None  # what we measured
@@ -101,6 +117,9 @@ class Recording(SQLModel, table=True):
     audio_format: str | None = Field(default=None, max_length=200)
     size_bytes: int | None = None
     attempts: int = 0
+    # An intake job claims the row before downloading (see Complaint.claimed_by).
+    claimed_by: str | None = Field(default=None, max_length=64)
+    lease_expires_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     last_error: str = Field(default="", max_length=2000)
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()

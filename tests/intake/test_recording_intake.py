@@ -17,7 +17,7 @@ from hotline.settings import Settings
 from intake import fetch
 from intake.recording_intake import IntakeOutcome, IntakeResult, IntakeRetryError, intake_recording
 from ivr.media_server import MediaServer
-from tests.conftest import TWILIO_SID, TWILIO_TOKEN, make_settings
+from tests.conftest import TWILIO_SID, TWILIO_TOKEN, make_settings, reread
 from tests.factories import make_complaint
 from tests.ivr.conftest import write_tone
 
@@ -56,7 +56,7 @@ def test_downloads_checks_and_stores_with_its_checksum(
     result = _run(engine, intake_settings)
 
     assert (result.outcome, result.complaint_id) == (IntakeOutcome.STORED, complaint.id)
-    session.expire_all()
+    reread(session)
     recording = find_recording(session, recording_sid="RE" + "a" * 32)
     assert recording is not None and recording.storage_key is not None
     stored = AudioStore(intake_settings.audio_dir).path(recording.storage_key)
@@ -78,12 +78,13 @@ def test_not_audio_is_kept_and_marked_broken_on_the_last_try(
     result = _run(engine, intake_settings)
 
     assert result.outcome == IntakeOutcome.BROKEN
-    session.expire_all()
+    reread(session)
     recording = find_recording(session, recording_sid="RE" + "a" * 32)
     assert recording is not None and recording.status == RecordingStatus.BROKEN
     assert recording.storage_key is not None
     assert AudioStore(intake_settings.audio_dir).path(recording.storage_key).read_bytes() == junk.read_bytes()
-    assert session.get(Complaint, complaint.id) == complaint and complaint.status == ComplaintStatus.FAILED
+    fresh = session.get(Complaint, complaint.id)
+    assert fresh is not None and fresh.status == ComplaintStatus.FAILED, (fresh.status, fresh.status_reason)
 
 
 def test_a_failed_try_with_tries_left_asks_for_a_retry_and_keeps_the_row_pending(
@@ -95,7 +96,7 @@ def test_a_failed_try_with_tries_left_asks_for_a_retry_and_keeps_the_row_pending
     with pytest.raises(IntakeRetryError, match="HTTP 503"):
         _run(engine, intake_settings, last_try=False)
 
-    session.expire_all()
+    reread(session)
     recording = find_recording(session, recording_sid="RE" + "a" * 32)
     assert recording is not None
     assert (recording.status, recording.attempts) == (RecordingStatus.PENDING, 1)

@@ -19,6 +19,7 @@ from hotline.settings import Settings
 from queue_workers.dispatch import RQDispatcher
 from queue_workers.queues import QueueName, transcribe_job_id
 from queue_workers.worker import run_worker
+from tests.conftest import reread
 from tests.queue_workers.conftest import ENGLISH_REPORT, KOREAN_REPORT, Caller
 from tests.transcription.audio_factory import HANGUL, AudioFactory
 
@@ -31,7 +32,7 @@ def _work(settings: Settings) -> None:
 
 
 def _complaint(session: Session, reference: str) -> Complaint:
-    session.expire_all()
+    reread(session)
     return session.exec(select(Complaint).where(Complaint.reference == reference)).one()
 
 
@@ -126,7 +127,7 @@ def test_replayed_transcribe_job_returns_quietly(
     _work(worker_settings)
     job = Queue(QueueName.TRANSCRIBE, connection=redis_conn).fetch_job(transcribe_job_id(complaint.id))
     assert job is not None and job.return_value() == "already_done"
-    session.expire_all()
+    reread(session)
     assert [t.id for t in session.exec(select(Transcript)).all()] == [first.id]
     assert FailedJobRegistry(str(QueueName.TRANSCRIBE), connection=redis_conn).get_job_ids() == []
 

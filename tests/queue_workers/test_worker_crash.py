@@ -24,6 +24,7 @@ from queue_workers.dispatch import RQDispatcher
 from queue_workers.queues import QueueName
 from queue_workers.sweeper import sweep_stuck_work
 from queue_workers.worker import run_worker
+from tests.conftest import reread
 from tests.queue_workers.conftest import KOREAN_REPORT, Caller
 from tests.transcription.audio_factory import AudioFactory, _run
 
@@ -75,7 +76,7 @@ def worker_process(crash_settings: Settings) -> Iterator[subprocess.Popen[bytes]
 
 
 def _status(session: Session, reference: str) -> Complaint:
-    session.expire_all()
+    reread(session)
     return session.exec(select(Complaint).where(Complaint.reference == reference)).one()
 
 
