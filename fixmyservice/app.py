@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from hotline.access import PUBLIC, declare
 from hotline.app_state import STATE_KEY, AppState, app_state
 from hotline.db import make_engine
 from hotline.ports import JobDispatcher
@@ -55,4 +56,5 @@ def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine:
         if engine is None:  # ours to close; a caller's engine is the caller's
             active.dispose()
 
-    return Starlette(routes=[Route("/healthz", health), *ivr_routes, *staff_routes], lifespan=lifespan)
+    routes = [declare(PUBLIC, Route("/healthz", health)), *ivr_routes, *staff_routes]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,6 +1,7 @@
 """Read-side queries over complaints for the staff view and API; plain dataclasses out, no web types.
 
-Nothing here reads the caller's number: only the masked form leaves the database.
+Nothing here reads the caller's number: only the masked form leaves the database. `consented_only`
+(for producers) filters in SQL, so a complaint its caller kept off the air is never even loaded.
 Lists are paged by keyset (created_at, id) rather than offset, so complaints arriving while
 someone pages through the newest-first list neither repeat nor go missing.
 """
@@ -114,6 +115,7 @@ def list_complaints(
     since: datetime | None = None,
     limit: int = 50,
     after: Cursor | None = None,
+    consented_only: bool = False,
 ) -> ComplaintPage:
     """Complaints newest first, filtered (empty filter = any), one page after the cursor."""
     latest = _latest_recording_ids()
@@ -123,6 +125,8 @@ def list_complaints(
         .outerjoin(latest, latest.c.complaint_id == col(Complaint.id))
         .outerjoin(Recording, col(Recording.id) == latest.c.recording_id)
     )
+    if consented_only:
+        query = query.where(col(Complaint.broadcast_consent).is_(True))
     if statuses:
         query = query.where(col(Complaint.status).in_(statuses))
     if sectors:
@@ -146,13 +150,17 @@ def list_complaints(
     return ComplaintPage(items=items, next_cursor=next_cursor)
 
 
-def complaint_detail(session: Session, *, reference: str) -> ComplaintDetail | None:
-    """Everything staff see about one complaint, or None when the reference is unknown."""
-    row = session.exec(
+def complaint_detail(session: Session, *, reference: str, consented_only: bool = False) -> ComplaintDetail | None:
+    """Everything staff see about one complaint, or None when the reference is unknown (or, with
+    consented_only, when the caller did not agree to broadcast: such a complaint does not exist for the reader)."""
+    query = (
         select(Complaint, Call.caller_masked)
         .join(Call, col(Call.id) == col(Complaint.call_id))
         .where(Complaint.reference == reference)
-    ).first()
+    )
+    if consented_only:
+        query = query.where(col(Complaint.broadcast_consent).is_(True))
+    row = session.exec(query).first()
     if row is None:
         return None
     complaint, caller = row

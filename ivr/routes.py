@@ -1,4 +1,5 @@
-"""URL map of the call flow. Every POST is a signed Twilio webhook; prompt audio is a plain GET."""
+"""URL map of the call flow, each route with who may use it: every POST is a signed Twilio webhook (TWILIO,
+checked by ivr.webhook); prompt audio is a plain GET Twilio fetches for <Play> without credentials (PUBLIC)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from hotline.access import PUBLIC, TWILIO, declare
 from hotline.app_state import app_state
 from ivr import flow
 from ivr.webhook import twilio_endpoint
@@ -24,16 +26,16 @@ async def prompt_audio(request: Request) -> Response:
 
 
 routes = [
-    Route("/ivr/voice", twilio_endpoint(flow.voice), methods=["POST"]),
-    Route("/ivr/language", twilio_endpoint(flow.language), methods=["POST"]),
-    Route("/ivr/main", twilio_endpoint(flow.main), methods=["POST"]),
-    Route("/ivr/sector", twilio_endpoint(flow.sector), methods=["POST"]),
-    Route("/ivr/area", twilio_endpoint(flow.area), methods=["POST"]),
-    Route("/ivr/consent", twilio_endpoint(flow.consent), methods=["POST"]),
-    Route("/ivr/recorded", twilio_endpoint(flow.recorded), methods=["POST"]),
-    Route("/ivr/no-recording", twilio_endpoint(flow.no_recording), methods=["POST"]),
-    Route("/ivr/recording-status", twilio_endpoint(flow.recording_status), methods=["POST"]),
-    Route("/ivr/status-check", twilio_endpoint(flow.status_check), methods=["POST"]),
-    Route("/ivr/status", twilio_endpoint(flow.call_status), methods=["POST"]),
-    Route("/ivr/prompts/{language}/{prompt}", prompt_audio, methods=["GET"]),
+    declare(TWILIO, Route("/ivr/voice", twilio_endpoint(flow.voice), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/language", twilio_endpoint(flow.language), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/main", twilio_endpoint(flow.main), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/sector", twilio_endpoint(flow.sector), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/area", twilio_endpoint(flow.area), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/consent", twilio_endpoint(flow.consent), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/recorded", twilio_endpoint(flow.recorded), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/no-recording", twilio_endpoint(flow.no_recording), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/recording-status", twilio_endpoint(flow.recording_status), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/status-check", twilio_endpoint(flow.status_check), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/status", twilio_endpoint(flow.call_status), methods=["POST"])),
+    declare(PUBLIC, Route("/ivr/prompts/{language}/{prompt}", prompt_audio, methods=["GET"])),
 ]

@@ -1,14 +1,16 @@
-"""The edge API clients talk to: check the Bearer token, run a sync handler in a worker thread, answer JSON.
+"""The edge API clients talk to: check the Bearer token and its role, run a sync handler in a worker thread.
 
 Handlers get an `ApiRequest` (session, settings, user, parameters) and return plain data; this module is
-the only place in the API that knows about Starlette requests and how errors are shaped.
+the only place in the API that knows about Starlette requests and how errors are shaped. `api_route`
+builds a route from one `Access` declaration that is both enforced here and recorded on the route.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +20,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import Route
 
+from hotline.access import Access, AccessKind, declare
 from hotline.accounts import authenticate_token
 from hotline.app_state import app_state
 from hotline.models import User
@@ -58,14 +62,21 @@ class ApiRequest:
 Handler = Callable[[ApiRequest], Any]
 
 
-def api_endpoint(handler: Handler) -> Callable[[Request], Any]:
-    """Wrap a handler as a Starlette endpoint that only holders of a live API token reach."""
+def api_route(path: str, handler: Handler, access: Access, *, methods: Sequence[str] = ("GET",)) -> Route:
+    """A route whose endpoint enforces `access` and which records it, so the app's route table can be audited."""
+    return declare(access, Route(path, api_endpoint(handler, access=access), methods=list(methods)))
+
+
+def api_endpoint(handler: Handler, *, access: Access) -> Callable[[Request], Any]:
+    """Wrap a handler as a Starlette endpoint that only holders of a live API token with an admitted role reach."""
+    if access.kind is not AccessKind.ROLES:
+        raise ValueError(f"API routes are for users with roles, not {access}")
 
     async def endpoint(request: Request) -> Utf8JSONResponse:
         token = bearer_token(request.headers.get("Authorization", ""))
         if token is None:
             return _unauthorized("missing Bearer token in the Authorization header", invalid=False)
-        return await run_in_threadpool(_run, handler, request, token)
+        return await run_in_threadpool(_run, handler, access, request, token)
 
     endpoint.__name__ = handler.__name__
     return endpoint
@@ -78,12 +89,14 @@ def bearer_token(header: str) -> str | None:
     return value.strip()
 
 
-def _run(handler: Handler, request: Request, token: str) -> Utf8JSONResponse:
+def _run(handler: Handler, access: Access, request: Request, token: str) -> Utf8JSONResponse:
     services = app_state(request)
     with Session(services.engine, expire_on_commit=False) as session:
         user = authenticate_token(session, token=token)
         if user is None:
             return _unauthorized("invalid or revoked token", invalid=True)
+        if not access.admits(user.role):
+            return _error(403, f"this route is for {', '.join(sorted(access.roles))}; your role is {user.role}")
         api = ApiRequest(
             session=session,
             settings=services.settings,
@@ -92,10 +105,29 @@ def _run(handler: Handler, request: Request, token: str) -> Utf8JSONResponse:
             query=request.query_params,
         )
         try:
+            reject_control_characters(request.path_params, request.query_params.multi_items())
             body = handler(api)
         except ApiError as exc:
-            return Utf8JSONResponse({"error": exc.message}, status_code=exc.status_code)
+            return _error(exc.status_code, exc.message)
     return Utf8JSONResponse(jsonable(body))
+
+
+def reject_control_characters(path_params: Mapping[str, Any], query: Iterable[tuple[str, str]]) -> None:
+    """Refuse NUL and other control characters anywhere in the path or query: no parameter has a use for them,
+    and PostgreSQL refuses NUL in text, which would otherwise surface as a 500."""
+    pairs = [(name, str(value)) for name, value in path_params.items()] + list(query)
+    for name, value in pairs:
+        if _has_control_character(name) or _has_control_character(value):
+            printable = "".join("?" if _has_control_character(ch) else ch for ch in name)
+            raise ApiError(400, f"parameter {printable!r} contains a control character")
+
+
+def _has_control_character(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def _error(status_code: int, message: str) -> Utf8JSONResponse:
+    return Utf8JSONResponse({"error": message}, status_code=status_code)
 
 
 def _unauthorized(message: str, *, invalid: bool) -> Utf8JSONResponse:

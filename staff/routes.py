@@ -1,14 +1,19 @@
-"""URL map of the staff API. Every endpoint needs an `Authorization: Bearer <token>` header."""
+"""URL map of the staff API, each route with who may use it. Every endpoint needs a Bearer token.
+
+Producers may read complaints, but the queries give them only those whose callers agreed to broadcast.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import Route
-
+from hotline.access import roles
+from hotline.models.users import Role
 from staff import api
-from staff.endpoint import api_endpoint
+from staff.endpoint import api_route
+
+READERS = roles(Role.ADMIN, Role.STAFF, Role.PRODUCER)
 
 routes = [
-    Route("/api/menu", api_endpoint(api.menu), methods=["GET"]),
-    Route("/api/complaints", api_endpoint(api.complaints), methods=["GET"]),
-    Route("/api/complaints/{reference}", api_endpoint(api.complaint), methods=["GET"]),
+    api_route("/api/menu", api.menu, READERS),
+    api_route("/api/complaints", api.complaints, READERS),
+    api_route("/api/complaints/{reference}", api.complaint, READERS),
 ]

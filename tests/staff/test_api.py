@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from hotline import accounts
 from hotline.models import Call, ComplaintStatus, RecordingStatus
-from staff.api import parse_since
+from staff.params import parse_since
 from tests.factories import CALLER_NUMBER, make_complaint, make_tag, make_transcript
 
 ENDPOINTS = ["/api/menu", "/api/complaints", "/api/complaints/1234566"]
