@@ -18,7 +18,7 @@ from hotline.models import Call, CallOutcome, Complaint, Recording, RecordingSta
 from hotline.models.common import saved_id
 from hotline.privacy import PhoneNumberProtector, mask_number
 from hotline.recording_queries import find_recording
-from hotline.references import new_reference
+from hotline.references import issue_reference
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -90,7 +90,7 @@ def attach_recording(
 
     def make_complaint() -> Complaint:
         return Complaint(
-            reference=new_reference(),
+            reference=issue_reference(session),
             call_id=call_id,
             language=call.language or "",
             sector=call.sector,

@@ -16,6 +16,8 @@ from urllib.parse import urljoin
 import httpx
 from twilio.request_validator import RequestValidator
 
+from hotline.audio_probe import AudioRejected, probe_audio
+from hotline.references import is_valid_reference
 from ivr.media_server import MediaServer
 
 MAX_STEPS = 60
@@ -147,14 +149,12 @@ def _spoken(verb: ET.Element) -> str:
 def _find_reference(heard: list[str]) -> str | None:
     for line in heard:
         digits = re.sub(r"[\s,]", "", line)
-        if digits.isdigit() and len(digits) == 7:
+        if is_valid_reference(digits):
             return digits
     return None
 
 
 def _duration(path: Path) -> int:
-    from hotline.audio_probe import AudioRejected, probe_audio
-
     try:
         return max(1, round(probe_audio(path).duration_seconds or 1))
     except AudioRejected:

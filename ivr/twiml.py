@@ -10,11 +10,12 @@ from __future__ import annotations
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.deployment import Deployment
+from hotline.references import REFERENCE_GROUP_SIZE, REFERENCE_LENGTH
 from ivr.prompts import Voice
 
 GATHER_TIMEOUT_SECONDS = 7
 AREA_MAX_DIGITS = 4
-REFERENCE_MAX_DIGITS = 12
+REFERENCE_MAX_DIGITS = REFERENCE_LENGTH  # the longest reference a caller types (legacy ones have 7 digits)
 
 
 def step_url(base_url: str, step: str, attempt: int, **extra: str) -> str:
@@ -108,12 +109,38 @@ def record(voice: Voice, *, max_length: int, silence_timeout: int) -> VoiceRespo
     return response
 
 
+def reference_groups(reference: str) -> list[str]:
+    """The reference in groups of three digits; a lone last digit joins the group before it ("482", "7153")."""
+    size = REFERENCE_GROUP_SIZE
+    groups = [reference[i : i + size] for i in range(0, len(reference), size)]
+    if len(groups) > 1 and len(groups[-1]) == 1:
+        groups[-2:] = [groups[-2] + groups[-1]]
+    return groups
+
+
+def spoken_reference(reference: str) -> str:
+    """Text for <Say>: "4 8 2, 7 1 5, 3 9 8", every digit on its own, a comma (a pause) between groups."""
+    return ", ".join(" ".join(group) for group in reference_groups(reference))
+
+
+def _speak_reference(voice: Voice, response: VoiceResponse, reference: str) -> None:
+    """The reference in groups, with the deployment's recorded digits when it has all of them."""
+    if all(voice.deployment.audio_path(voice.language, f"digit_{d}") for d in reference):
+        for n, group in enumerate(reference_groups(reference)):
+            if n:
+                response.pause(length=1)
+            voice.speak_digits(response, group)
+        return
+    # One <Say>: the voice keeps one intonation and the caller hears the groups as groups.
+    voice.say(response, spoken_reference(reference))
+
+
 def reference_readout(voice: Voice, reference: str) -> VoiceResponse:
-    """Read the reference number twice, digit by digit: callers write it down the second time."""
+    """Read the reference number twice, in groups of three digits: callers write it down the second time."""
     response = VoiceResponse()
     for _ in range(2):
         voice.speak(response, "reference_intro")
-        voice.speak_digits(response, reference)
+        _speak_reference(voice, response, reference)
         response.pause(length=1)
     voice.speak(response, "goodbye")
     response.hangup()
@@ -131,7 +158,7 @@ def status_prompt(voice: Voice, attempt: int, *, invalid: bool = False, not_foun
 
 def status_result(voice: Voice, *, reference: str, status_name: str) -> VoiceResponse:
     response = VoiceResponse()
-    voice.speak(response, "status_result", reference=", ".join(reference), status=status_name)
+    voice.speak(response, "status_result", reference=spoken_reference(reference), status=status_name)
     voice.speak(response, "goodbye")
     response.hangup()
     return response
