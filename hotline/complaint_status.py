@@ -10,11 +10,13 @@ from sqlmodel import Session
 
 from hotline.models import Complaint, ComplaintStatus, utcnow
 
+MAX_REASON = 1000  # the column's width
+
 
 def set_complaint_status(session: Session, complaint: Complaint, status: ComplaintStatus, reason: str = "") -> None:
-    """Record the new status with its reason (shown to staff and, by name, to callers) and commit."""
+    """Record the new status with its reason (shown to staff and, by name, to callers); the caller commits,
+    so a status always lands in the same transaction as the work that justifies it."""
     now = utcnow()
-    complaint.status, complaint.status_reason = status, reason
+    complaint.status, complaint.status_reason = status, reason[:MAX_REASON]
     complaint.status_changed_at = complaint.updated_at = now
     session.add(complaint)
-    session.commit()

@@ -64,12 +64,12 @@ class Settings(BaseSettings):
     DOWNLOAD_TIMEOUT_SECONDS: float = 20.0  # per network read
     DOWNLOAD_DEADLINE_SECONDS: float = 60.0  # the whole download, however slowly the bytes trickle in
     TRANSCRIBE_RETRY_INTERVALS: list[int] = Field(default_factory=lambda: [30, 300])
-    # Work left in a transitional state longer than this is re-enqueued by the sweeper.
-    STUCK_AFTER_SECONDS: int = 900
+    # Work waiting this long with no live job (an enqueue lost in a Redis stall, a killed worker) is enqueued again.
+    STUCK_AFTER_SECONDS: int = 10
     WORKERS: int = 0  # 0 = one per core
     # How often a busy worker proves it is alive; a job silent for 3 beats is presumed dead.
     WORKER_HEARTBEAT_SECONDS: int = 15
-    SWEEP_EVERY_SECONDS: int = 60
+    SWEEP_EVERY_SECONDS: int = 5
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from twilio.twiml import TwiML
+from twilio.twiml.voice_response import Play
 
 from hotline.deployment import Deployment, Language
 
@@ -52,6 +53,4 @@ class Voice:
 
 
 def _play(url: str) -> TwiML:
-    from twilio.twiml.voice_response import Play
-
     return Play(url)

@@ -13,6 +13,9 @@ from rq import get_current_job
 
 from intake.recording_intake import IntakeOutcome, intake_recording
 from queue_workers.context import current_context
+from queue_workers.dispatch import INTAKE_TIMEOUT_SECONDS, transcribe_timeout
+from transcription.pipeline import TranscribeOutcome, audio_seconds_of, transcribe_complaint
+from transcription.runtime import worker_runtime
 
 log = logging.getLogger(__name__)
 
@@ -26,26 +29,33 @@ def is_last_try() -> bool:
     return job is None or not job.retries_left
 
 
+def time_limit(default: float) -> float:
+    """This job's own time limit: the claim's lease must outlast it, so a slow job is never preempted."""
+    job = get_current_job()
+    return float(job.timeout) if job is not None and job.timeout and job.timeout > 0 else default
+
+
 def intake(recording_sid: str) -> str:
     """Download and store a recording, then hand its complaint to transcription."""
     ctx = current_context()
     result = intake_recording(
-        engine=ctx.engine, settings=ctx.settings, store=ctx.store, recording_sid=recording_sid, last_try=is_last_try()
+        engine=ctx.engine,
+        settings=ctx.settings,
+        store=ctx.store,
+        recording_sid=recording_sid,
+        last_try=is_last_try(),
+        job_timeout_seconds=time_limit(INTAKE_TIMEOUT_SECONDS),
+        max_attempts=len(ctx.settings.INTAKE_RETRY_INTERVALS) + 1,
     )
     if result.outcome in (IntakeOutcome.FAILED, IntakeOutcome.BROKEN):
         raise JobFailedError(f"recording {recording_sid}: {result.reason}")
     if result.outcome == IntakeOutcome.STORED and result.complaint_id is not None:
-        from transcription.pipeline import audio_seconds_of
-
         ctx.dispatcher.complaint_ready(result.complaint_id, audio_seconds_of(ctx.engine, result.complaint_id))
     return str(result.outcome)
 
 
 def transcribe(complaint_id: int) -> str:
     """Decode a complaint's recording with its language's model and tag it."""
-    from transcription.pipeline import TranscribeOutcome, transcribe_complaint
-    from transcription.runtime import worker_runtime
-
     ctx = current_context()
     result = transcribe_complaint(
         engine=ctx.engine,
@@ -53,6 +63,8 @@ def transcribe(complaint_id: int) -> str:
         runtime=worker_runtime(ctx.settings),
         complaint_id=complaint_id,
         last_try=is_last_try(),
+        job_timeout_seconds=time_limit(transcribe_timeout(None)),
+        max_attempts=len(ctx.settings.TRANSCRIBE_RETRY_INTERVALS) + 1,
     )
     if result.outcome == TranscribeOutcome.FAILED:
         raise JobFailedError(f"complaint {complaint_id}: {result.reason}")

@@ -18,14 +18,13 @@ from hotline.settings import Settings
 from queue_workers import context
 from queue_workers.connection import redis_connection
 from queue_workers.queues import ALL_QUEUES, QueueName, queue
+from transcription.runtime import worker_runtime
 
 log = logging.getLogger(__name__)
 
 
 def preload(settings: Settings) -> None:
     """Load the models this worker serves before taking any job."""
-    from transcription.runtime import worker_runtime
-
     runtime = worker_runtime(settings)
     for code, loaded in runtime.models.items():
         log.info("model for %s ready: %s", code, loaded)

@@ -1,7 +1,9 @@
-"""Turn a stored recording into transcript version 1 and tags, idempotently.
+"""Turn a stored recording into transcript version 1 and tags: claimed first, written in one transaction.
 
-Called by the transcribe job with a complaint id. The machine transcript is written once and
-never overwritten; a language without a model goes to manual transcription, tagged from the
+Called by the transcribe job with a complaint id. The job claims the complaint (hotline.work_claims),
+decodes outside any transaction, then writes the machine transcript, its tags and the `transcribed`
+status together, so a crash leaves either nothing or everything. The machine transcript is written
+once and never overwritten; a language without a model goes to manual transcription, tagged from the
 keypad choices alone; bad audio fails with its reason while the file stays in the store.
 """
 
@@ -11,14 +13,15 @@ import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hotline.audio_store import AudioStore
 from hotline.complaint_status import set_complaint_status
-from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, Tag, Transcript
-from hotline.models.common import saved_id
+from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, Tag, Transcript, utcnow
+from hotline.models.common import ensure_aware, saved_id
+from hotline.work_claims import held_by, lease_expired, lease_until, new_token
 from transcription.audio import AudioRejected
 from transcription.decoder import DecodeResult, decode
 from transcription.runtime import Runtime
@@ -27,7 +30,7 @@ from transcription.tagging import tag_complaint
 log = logging.getLogger(__name__)
 
 # Statuses from which transcription may (re)start; anything later means a person has taken over.
-_OPEN = {ComplaintStatus.RECEIVED, ComplaintStatus.TRANSCRIBING, ComplaintStatus.FAILED}
+_OPEN = (ComplaintStatus.RECEIVED, ComplaintStatus.FAILED)
 
 
 class TranscribeOutcome(StrEnum):
@@ -35,6 +38,7 @@ class TranscribeOutcome(StrEnum):
     NO_SPEECH = "no_speech"
     MANUAL = "needs_manual_transcription"
     ALREADY_DONE = "already_done"
+    CLAIMED_ELSEWHERE = "claimed_elsewhere"  # another live job is decoding it
     NOT_READY = "not_ready"
     REJECTED = "rejected"  # the audio itself is unusable; retrying cannot help
     FAILED = "failed"
@@ -62,56 +66,180 @@ def _stored_recording(session: Session, complaint_id: int) -> Recording | None:
 
 
 def transcribe_complaint(
-    *, engine: Engine, store: AudioStore, runtime: Runtime, complaint_id: int, last_try: bool = True
+    *,
+    engine: Engine,
+    store: AudioStore,
+    runtime: Runtime,
+    complaint_id: int,
+    last_try: bool = True,
+    job_timeout_seconds: float = 600.0,
+    max_attempts: int | None = None,
 ) -> TranscribeResult:
-    """Decode and tag one complaint; safe to call again for the same complaint."""
+    """Decode and tag one complaint; safe to call again, or from two workers at once.
+
+    `max_attempts` caps the claims a complaint gets in all, whatever the queue's own retry count says.
+    """
     with Session(engine, expire_on_commit=False) as session:
         complaint = session.get(Complaint, complaint_id)
         if complaint is None:
             return TranscribeResult(complaint_id, TranscribeOutcome.NOT_READY, "no such complaint")
-        if complaint.status not in _OPEN or _machine_transcript(session, complaint_id) is not None:
-            return TranscribeResult(complaint_id, TranscribeOutcome.ALREADY_DONE)
+        machine = _machine_transcript(session, complaint_id)
+        if machine is not None:
+            return _finish_stale_status(session, complaint, machine, runtime)
         recording = _stored_recording(session, complaint_id)
         if recording is None or recording.storage_key is None:
             return TranscribeResult(complaint_id, TranscribeOutcome.NOT_READY, "recording not stored yet")
+        storage_key, recording_id = recording.storage_key, saved_id(recording)
 
-        model = runtime.model_for(complaint.language)
-        if model is None:
-            _replace_tags(session, complaint, runtime, text="")
-            set_complaint_status(
-                session,
-                complaint,
-                ComplaintStatus.NEEDS_MANUAL_TRANSCRIPTION,
-                f"no speech model for language {complaint.language!r}",
+    claim = _claim(engine, complaint_id, job_timeout_seconds)
+    if claim is None:
+        return _why_not_claimed(engine, complaint_id)
+    token, attempts = claim
+    last_try = last_try or (max_attempts is not None and attempts >= max_attempts)
+    model = runtime.model_for(complaint.language)
+    if model is None:
+        reason = f"no speech model for language {complaint.language!r}"
+        return _finish(engine, complaint_id, token, runtime, result=None, recording_id=recording_id, reason=reason)
+    max_seconds = float(runtime.deployment.recording.max_length_seconds) * 2 + 60
+    try:
+        result = decode(model=model, source=store.path(storage_key), max_seconds=max_seconds)
+    except AudioRejected as exc:
+        _release(engine, complaint_id, token, f"audio rejected: {exc.reason}", final=True, recording_id=recording_id)
+        return TranscribeResult(complaint_id, TranscribeOutcome.REJECTED, exc.reason)
+    except BaseException as exc:  # a storage fault, a job time limit: count the try, fail for good on the last
+        reason = f"transcription failed: {failure_reason(exc)}"
+        _release(engine, complaint_id, token, reason, final=last_try)
+        if last_try and isinstance(exc, Exception):
+            return TranscribeResult(complaint_id, TranscribeOutcome.FAILED, reason)
+        raise
+    return _finish(engine, complaint_id, token, runtime, result=result, recording_id=recording_id)
+
+
+def _claim(engine: Engine, complaint_id: int, job_timeout_seconds: float) -> tuple[str, int] | None:
+    """Take the complaint for this job (one conditional update): its token and attempt number, or None."""
+    now, token = utcnow(), new_token()
+    with Session(engine) as session:
+        taken = session.exec(
+            update(Complaint)
+            .where(col(Complaint.id) == complaint_id)
+            .where(
+                col(Complaint.status).in_(_OPEN)
+                | ((col(Complaint.status) == ComplaintStatus.TRANSCRIBING) & lease_expired(Complaint, now))
             )
-            return TranscribeResult(complaint_id, TranscribeOutcome.MANUAL)
-
-        set_complaint_status(session, complaint, ComplaintStatus.TRANSCRIBING)
-        max_seconds = float(runtime.deployment.recording.max_length_seconds) * 2 + 60
-        try:
-            result = decode(model=model, source=store.path(recording.storage_key), max_seconds=max_seconds)
-        except AudioRejected as exc:
-            set_complaint_status(session, complaint, ComplaintStatus.FAILED, f"audio rejected: {exc.reason}")
-            recording.last_error = f"transcription: {exc.reason}"
-            session.add(recording)
-            session.commit()
-            return TranscribeResult(complaint_id, TranscribeOutcome.REJECTED, exc.reason)
-        except Exception as exc:
-            if last_try:
-                reason = f"transcription failed: {failure_reason(exc)}"
-                set_complaint_status(session, complaint, ComplaintStatus.FAILED, reason)
-                return TranscribeResult(complaint_id, TranscribeOutcome.FAILED, reason)
-            raise
-
-        _store_transcript(session, complaint, recording, result)
-        _replace_tags(session, complaint, runtime, text=result.text)
-        reason = "no speech heard" if result.no_speech else ""
-        set_complaint_status(session, complaint, ComplaintStatus.TRANSCRIBED, reason)
-        outcome = TranscribeOutcome.NO_SPEECH if result.no_speech else TranscribeOutcome.TRANSCRIBED
-        return TranscribeResult(complaint_id, outcome)
+            .values(
+                status=ComplaintStatus.TRANSCRIBING,
+                status_reason="",
+                status_changed_at=now,
+                updated_at=now,
+                claimed_by=token,
+                lease_expires_at=lease_until(job_timeout_seconds, now=now),
+                transcribe_attempts=col(Complaint.transcribe_attempts) + 1,
+            )
+        ).rowcount
+        session.commit()
+        attempts = session.exec(select(Complaint.transcribe_attempts).where(Complaint.id == complaint_id)).one()
+    return (token, attempts) if taken else None
 
 
-def failure_reason(exc: Exception) -> str:
+def _why_not_claimed(engine: Engine, complaint_id: int) -> TranscribeResult:
+    with Session(engine) as session:
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is not None and complaint.status == ComplaintStatus.TRANSCRIBING:
+            return TranscribeResult(complaint_id, TranscribeOutcome.CLAIMED_ELSEWHERE)
+    return TranscribeResult(complaint_id, TranscribeOutcome.ALREADY_DONE)
+
+
+def _finish(
+    engine: Engine,
+    complaint_id: int,
+    token: str,
+    runtime: Runtime,
+    *,
+    result: DecodeResult | None,
+    recording_id: int,
+    reason: str = "",
+) -> TranscribeResult:
+    """Transcript, tags and status in one transaction, still under our claim (None result: no model)."""
+    if result is None:
+        status, outcome = ComplaintStatus.NEEDS_MANUAL_TRANSCRIPTION, TranscribeOutcome.MANUAL
+    elif result.no_speech:
+        status, reason, outcome = ComplaintStatus.TRANSCRIBED, "no speech heard", TranscribeOutcome.NO_SPEECH
+    else:
+        status, reason, outcome = ComplaintStatus.TRANSCRIBED, "", TranscribeOutcome.TRANSCRIBED
+    with Session(engine, expire_on_commit=False) as session:
+        if not _release_claim(session, complaint_id, token, status=status, reason=reason):
+            session.rollback()
+            return TranscribeResult(complaint_id, TranscribeOutcome.CLAIMED_ELSEWHERE)
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None:  # deleted while we decoded: nothing to attach the work to
+            session.rollback()
+            return TranscribeResult(complaint_id, TranscribeOutcome.NOT_READY, "complaint deleted")
+        if result is not None:
+            session.add(_machine_version(complaint_id, recording_id, result))
+        _replace_tags(session, complaint, runtime, text=result.text if result else "")
+        session.commit()
+    return TranscribeResult(complaint_id, outcome)
+
+
+def _release(
+    engine: Engine, complaint_id: int, token: str, reason: str, *, final: bool, recording_id: int | None = None
+) -> None:
+    """Give the complaint back after a failed try: `failed` with the reason when final, else `received`."""
+    status = ComplaintStatus.FAILED if final else ComplaintStatus.RECEIVED
+    with Session(engine) as session:
+        released = _release_claim(session, complaint_id, token, status=status, reason=reason)
+        if released and recording_id is not None:
+            session.exec(
+                update(Recording)
+                .where(col(Recording.id) == recording_id)
+                .values(last_error=f"transcription: {reason}"[:2000], updated_at=utcnow())
+            )
+        session.commit()
+
+
+def _release_claim(session: Session, complaint_id: int, token: str, *, status: ComplaintStatus, reason: str) -> bool:
+    now = utcnow()
+    return bool(
+        session.exec(
+            update(Complaint)
+            .where(col(Complaint.id) == complaint_id, held_by(Complaint, token))
+            .values(
+                status=status,
+                status_reason=reason[:1000],
+                status_changed_at=now,
+                updated_at=now,
+                claimed_by=None,
+                lease_expires_at=None,
+            )
+        ).rowcount
+    )
+
+
+def _finish_stale_status(
+    session: Session, complaint: Complaint, machine: Transcript, runtime: Runtime
+) -> TranscribeResult:
+    """The machine transcript exists: the work is done. Finish a status left behind (with its tags) if need be."""
+    complaint_id = saved_id(complaint)
+    if complaint.status not in (ComplaintStatus.RECEIVED, ComplaintStatus.TRANSCRIBING, ComplaintStatus.FAILED):
+        return TranscribeResult(complaint_id, TranscribeOutcome.ALREADY_DONE)
+    if complaint.status == ComplaintStatus.TRANSCRIBING and _live(complaint):
+        return TranscribeResult(complaint_id, TranscribeOutcome.CLAIMED_ELSEWHERE)
+    log.warning("complaint %s had its transcript but status %s: finishing it", complaint_id, complaint.status)
+    _replace_tags(session, complaint, runtime, text=machine.text)
+    complaint.claimed_by = complaint.lease_expires_at = None
+    reason = "no speech heard" if machine.no_speech else ""
+    set_complaint_status(session, complaint, ComplaintStatus.TRANSCRIBED, reason)
+    session.commit()
+    return TranscribeResult(complaint_id, TranscribeOutcome.ALREADY_DONE)
+
+
+def _live(complaint: Complaint) -> bool:
+    """Another job holds the complaint and its lease has not run out."""
+    lease = ensure_aware(complaint.lease_expires_at)
+    return lease is not None and lease > utcnow()
+
+
+def failure_reason(exc: BaseException) -> str:
     """What staff read about an unexpected failure: the kind of fault, never a storage path."""
     if isinstance(exc, FileNotFoundError):
         return "the stored audio file is missing"
@@ -126,27 +254,24 @@ def _machine_transcript(session: Session, complaint_id: int) -> Transcript | Non
     ).first()
 
 
-def _store_transcript(session: Session, complaint: Complaint, recording: Recording, result: DecodeResult) -> None:
-    session.add(
-        Transcript(
-            complaint_id=saved_id(complaint),
-            recording_id=recording.id,
-            version=1,
-            source="machine",
-            text=result.text,
-            words=[w.to_dict() for w in result.words],
-            mean_confidence=result.mean_confidence,
-            no_speech=result.no_speech,
-            model=result.model_name,
-            audio_duration_seconds=result.duration_seconds,
-            decode_seconds=result.cpu_seconds,
-        )
+def _machine_version(complaint_id: int, recording_id: int, result: DecodeResult) -> Transcript:
+    return Transcript(
+        complaint_id=complaint_id,
+        recording_id=recording_id,
+        version=1,
+        source="machine",
+        text=result.text,
+        words=[w.to_dict() for w in result.words],
+        mean_confidence=result.mean_confidence,
+        no_speech=result.no_speech,
+        model=result.model_name,
+        audio_duration_seconds=result.duration_seconds,
+        decode_seconds=result.cpu_seconds,
     )
-    session.commit()
 
 
 def _replace_tags(session: Session, complaint: Complaint, runtime: Runtime, *, text: str) -> None:
-    """Machine tags (menu and transcript) are recomputed as a set; staff tags are never touched."""
+    """Machine tags (menu and transcript) are recomputed as a set; staff tags are never touched. No commit."""
     tags = tag_complaint(
         text=text,
         language=complaint.language,
@@ -163,4 +288,3 @@ def _replace_tags(session: Session, complaint: Complaint, runtime: Runtime, *, t
             continue
         seen.add(key)
         session.add(Tag(complaint_id=saved_id(complaint), **tag.to_dict()))  # TagResult's fields are Tag's columns
-    session.commit()

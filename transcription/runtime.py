@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
-from hotline.deployment import Deployment
+from hotline.deployment import Deployment, load_deployment
 from hotline.settings import Settings
 from transcription.gazetteer import Gazetteer, default_gazetteer
 from transcription.model_registry import LoadedModel, registry
@@ -41,16 +42,12 @@ def _resolve_spec(deployment: Deployment, spec: str) -> str:
     """Relative model directories are relative to the deployment file, like its audio prompts."""
     if spec.startswith("package:"):
         return spec
-    from pathlib import Path
-
     path = Path(spec)
     return str(path if path.is_absolute() else (deployment.base_dir / path).resolve())
 
 
 @cache
 def _runtime_for(config_path: str) -> Runtime:
-    from hotline.deployment import load_deployment
-
     return build_runtime(load_deployment(config_path))
 
 
