@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 import uvicorn
 from redis import Redis
@@ -21,6 +22,7 @@ from fixmyservice.app import create_app
 from hotline.db import migrate
 from hotline.settings import Settings
 from queue_workers.connection import redis_connection, redis_url_of
+from queue_workers.pool import Backoff
 from queue_workers.scheduler import run_scheduler
 
 log = logging.getLogger(__name__)
@@ -51,8 +53,9 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 0) -> int:
     worker_cmd = [sys.executable, "-m", "fixmyservice.cli", "worker"]
     if workers:
         worker_cmd += ["--processes", str(workers)]
-    worker = subprocess.Popen(worker_cmd, env=env)
     stop = threading.Event()
+    workers_proc = SupervisedProcess(worker_cmd, env=env, stop=stop)
+    threading.Thread(target=workers_proc.run, name="worker-supervisor", daemon=True).start()
 
     def sweeper() -> None:
         run_scheduler(settings, stop=stop)
@@ -70,14 +73,49 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 0) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         stop.set()
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        workers_proc.terminate()
         if embedded:
             _stop_embedded_redis(connection)
     return 0
+
+
+class SupervisedProcess:
+    """Run a command until `stop` is set, starting it again (with back-off) whenever it exits."""
+
+    def __init__(self, command: list[str], *, env: dict[str, str], stop: threading.Event) -> None:
+        self.command, self.env, self.stop = command, env, stop
+        self.current: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def run(self) -> None:
+        backoff = Backoff()
+        while not self.stop.is_set():
+            with self._lock:
+                if self.stop.is_set():
+                    return
+                self.current = subprocess.Popen(self.command, env=self.env)
+            started = time.monotonic()
+            while self.current.poll() is None and not self.stop.wait(0.5):
+                pass
+            if self.stop.is_set():
+                return
+            delay = backoff.next_delay(time.monotonic() - started)
+            log.warning(
+                "the worker process exited with %s; starting it again in %.0f s", self.current.returncode, delay
+            )
+            self.stop.wait(delay)
+
+    def terminate(self, grace: float = 20.0) -> None:
+        with self._lock:
+            proc = self.current
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def _stop_embedded_redis(connection: Redis) -> None:

@@ -19,3 +19,7 @@ class JobDispatcher(Protocol):
     def reachable(self) -> bool:
         """True when the queues can take work (the health check asks)."""
         ...
+
+    def live_workers(self) -> int:
+        """How many workers have sent a heartbeat recently: none means recordings wait forever."""
+        ...

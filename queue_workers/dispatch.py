@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Retry
+from rq import Retry, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
@@ -18,6 +18,11 @@ log = logging.getLogger(__name__)
 
 INTAKE_TIMEOUT_SECONDS = 180
 _WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+def worker_stale_after(settings: Settings) -> float:
+    """A worker that has not beaten for this long is presumed dead (idle workers beat every interval too)."""
+    return 3 * settings.WORKER_HEARTBEAT_SECONDS + 5
 
 
 def transcribe_timeout(audio_seconds: float | None) -> int:
@@ -89,6 +94,17 @@ class RQDispatcher:
         except RedisError:
             return False
 
+    def live_workers(self) -> int:
+        """Workers whose heartbeat is fresh; a killed worker stays registered until its key expires, so
+        the heartbeat, not the registration, is what counts."""
+        fresh_after = datetime.now(UTC) - timedelta(seconds=worker_stale_after(self.settings))
+        count = 0
+        for worker in Worker.all(connection=self.connection):
+            beat = worker.last_heartbeat
+            if beat is not None and (beat if beat.tzinfo else beat.replace(tzinfo=UTC)) > fresh_after:
+                count += 1
+        return count
+
     def job_is_live(self, job_id: str) -> bool:
         """Waiting, or running on a worker that still sends heartbeats (a killed worker stops)."""
         try:
@@ -105,7 +121,7 @@ class RQDispatcher:
             return True
         if beat.tzinfo is None:
             beat = beat.replace(tzinfo=UTC)
-        grace = timedelta(seconds=3 * self.settings.WORKER_HEARTBEAT_SECONDS + 5)
+        grace = timedelta(seconds=worker_stale_after(self.settings))
         alive = datetime.now(UTC) - beat < grace
         if not alive:
             log.warning("job %s looks abandoned (last heartbeat %s)", job_id, beat.isoformat())

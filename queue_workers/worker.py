@@ -9,14 +9,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import signal
 from collections.abc import Sequence
+from functools import partial
 
 from rq import Worker
 
 from hotline.settings import Settings
 from queue_workers import context
 from queue_workers.connection import redis_connection
+from queue_workers.pool import WorkerPool
 from queue_workers.queues import ALL_QUEUES, QueueName, queue
 from transcription.runtime import worker_runtime
 
@@ -41,30 +42,31 @@ def run_worker(
         connection=connection,
         name=name,
         job_monitoring_interval=settings.WORKER_HEARTBEAT_SECONDS,
+        # An idle worker blocks on the queue for (ttl - 15) s, then beats: this makes it beat every interval,
+        # so /healthz can tell an idle worker from a dead one.
+        worker_ttl=settings.WORKER_HEARTBEAT_SECONDS + 15,
     )
     return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
 
 
 def run_workers(settings: Settings, *, count: int, burst: bool, load_models: bool = True) -> int:
-    """Preload models, then run `count` workers in forked processes until they stop."""
+    """Preload models, then run `count` workers in forked processes: until the queues are empty (burst),
+    or until stopped, replacing any worker that dies."""
     if load_models:
         preload(settings)
+    if burst:
+        return _run_burst(settings, count)
+    return WorkerPool(partial(run_worker, settings, burst=False), count).run()
+
+
+def _run_burst(settings: Settings, count: int) -> int:
     if count <= 1:
-        return 0 if run_worker(settings, burst=burst) or burst else 1
+        run_worker(settings, burst=True)
+        return 0
     ctx = multiprocessing.get_context("fork")
-    procs = [
-        ctx.Process(target=run_worker, args=(settings,), kwargs={"burst": burst}, daemon=False) for _ in range(count)
-    ]
+    procs = [ctx.Process(target=run_worker, args=(settings,), kwargs={"burst": True}) for _ in range(count)]
     for p in procs:
         p.start()
-
-    def _stop(signum: int, _frame: object) -> None:
-        for p in procs:
-            if p.pid:
-                os.kill(p.pid, signal.SIGTERM)
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
     for p in procs:
         p.join()
     return max((p.exitcode or 0) for p in procs)

@@ -33,6 +33,7 @@ class RecordingDispatcher:
         self.recordings: list[str] = []
 
         self.up = True
+        self.workers = 1
 
     def recording_ready(self, recording_sid: str) -> bool:
         self.recordings.append(recording_sid)
@@ -40,6 +41,9 @@ class RecordingDispatcher:
 
     def reachable(self) -> bool:
         return self.up
+
+    def live_workers(self) -> int:
+        return self.workers
 
 
 @pytest.fixture(scope="session")

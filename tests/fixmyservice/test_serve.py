@@ -7,6 +7,7 @@ Stopping `serve` must leave nothing running behind it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -22,6 +23,7 @@ import psutil
 import pytest
 
 from hotline.deployment import DEPLOYMENTS_DIR
+from hotline.references import is_valid_reference
 from tests.transcription.audio_factory import HANGUL, AudioFactory
 
 pytestmark = pytest.mark.vosk
@@ -98,6 +100,16 @@ def service(tmp_path: Path) -> Iterator[Service]:
             leftover.kill()
 
 
+def _worker_commands(service: Service) -> list[psutil.Process]:
+    """serve's `fixmyservice worker` child, if one is running (a killed one is a zombie until reaped)."""
+    found = []
+    for child in psutil.Process(service.process.pid).children():
+        with contextlib.suppress(psutil.Error):
+            if "worker" in child.cmdline():
+                found.append(child)
+    return found
+
+
 def test_serve_takes_a_simulated_call_to_a_tagged_transcript(service: Service, tmp_path: Path) -> None:
     recording = AudioFactory(tmp_path).telephone("u-law")
     call = service.cli(
@@ -105,7 +117,7 @@ def test_serve_takes_a_simulated_call_to_a_tagged_transcript(service: Service, t
     )
     assert call.returncode == 0, call.stderr
     reference = call.stdout.strip().splitlines()[-2].removeprefix("reference number: ")
-    assert reference.isdigit() and len(reference) == 7, call.stdout
+    assert is_valid_reference(reference), call.stdout
     assert call.stdout.strip().endswith("the hotline downloaded the recording")
 
     assert service.cli("users", "add", "producer@example.org", "--role", "producer").returncode == 0
@@ -126,6 +138,14 @@ def test_serve_takes_a_simulated_call_to_a_tagged_transcript(service: Service, t
     tags = {(t["kind"], t["code"], t["source"]) for t in complaint["tags"]}
     assert {("sector", "infrastructure", "menu"), ("area", "84", "menu")} <= tags
     assert (service.data_dir / "fixmyservice.sqlite3").is_file()
+
+    # The worker process is supervised: killed outright, it is started again.
+    (first,) = _worker_commands(service)
+    first.kill()
+    deadline = time.monotonic() + 20
+    while [p.pid for p in _worker_commands(service)] in ([], [first.pid]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [p.pid for p in _worker_commands(service)] not in ([], [first.pid]), "serve did not restart its workers"
 
     # Ctrl-C stops everything serve started: workers, sweeper, embedded Redis.
     started = psutil.Process(service.process.pid).children(recursive=True) + _embedded_redis(service.data_dir)
