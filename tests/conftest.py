@@ -20,6 +20,7 @@ import hotline.models  # noqa: F401 - registers tables
 from fixmyservice.app import create_app
 from hotline.db import alembic_config, make_engine, migrate
 from hotline.settings import Settings
+from tests.shared_services import exclusive_postgres, exclusive_redis
 
 PUBLIC_BASE_URL = "https://hotline.example.org"
 TWILIO_SID = "AC" + "1" * 32
@@ -47,16 +48,26 @@ class RecordingDispatcher:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        migrate(url)
+        yield url
+        return
+    with exclusive_postgres(url):  # another checkout's suite may be using the same database: wait for it
         from alembic import command
 
         command.downgrade(alembic_config(url), "base")
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    migrate(url)
-    return url
+        migrate(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def local_redis() -> Iterator[None]:
+    """This run's turn on the machine's shared Redis (see tests/shared_services.py)."""
+    with exclusive_redis("db13"):
+        yield
 
 
 @pytest.fixture(scope="session")

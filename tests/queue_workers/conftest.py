@@ -46,6 +46,7 @@ def redis_conn(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Redis
         with contextlib.suppress(redis.exceptions.ConnectionError):
             conn.shutdown(nosave=True)
         return
+    request.getfixturevalue("local_redis")  # the shared server is ours alone until the run ends
     conn = Redis.from_url(LOCAL_REDIS_URL)
     try:
         conn.ping()

@@ -10,7 +10,7 @@ import pytest
 from redis import Redis
 from rq import Queue
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, utcnow
 from hotline.settings import Settings
@@ -72,8 +72,8 @@ def test_a_download_whose_worker_died_on_its_last_attempt_fails_and_says_why(
     report = _sweep(engine, sweep_settings, redis_conn)
 
     reread(session)
-    recording = session.get(Recording, 1)
-    assert recording is not None and recording.status == RecordingStatus.FAILED
+    recording = session.exec(select(Recording)).one()
+    assert recording.status == RecordingStatus.FAILED
     assert recording.last_error == "the download did not finish after 3 attempts (worker stopped or timed out)"
     fresh = session.get(Complaint, complaint.id)
     assert fresh is not None and fresh.status == ComplaintStatus.FAILED

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 from sqlmodel import Session, select
 
 from hotline.models import Complaint, ComplaintStatus, Transcript
 from hotline.settings import Settings
 from queue_workers.dispatch import RQDispatcher
-from queue_workers.queues import QueueName
+from queue_workers.queues import QueueName, transcribe_job_id
 from queue_workers.sweeper import sweep_stuck_work
 from queue_workers.worker import run_worker
 from tests.conftest import reread
@@ -80,13 +82,27 @@ def _status(session: Session, reference: str) -> Complaint:
     return session.exec(select(Complaint).where(Complaint.reference == reference)).one()
 
 
-def _wait_for(predicate, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+def _wait_for(predicate, timeout: float, what: str, explain=lambda: "") -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+    pytest.fail(f"timed out after {timeout:g} s waiting for {what} {explain()}")
+
+
+def _explain(session: Session, reference: str, redis_conn: Redis) -> str:
+    """What the sweeper saw, for a failure message: the row's claim and the dead job's state in RQ."""
+    complaint = _status(session, reference)
+    try:
+        job = Job.fetch(transcribe_job_id(complaint.id or 0), connection=redis_conn)
+        rq_state = f"job {job.get_status()} started {job.started_at} last beat {job.last_heartbeat}"
+    except NoSuchJobError:
+        rq_state = "no job in RQ"
+    return (
+        f"(complaint {complaint.status}, attempts {complaint.transcribe_attempts}, lease {complaint.lease_expires_at}, "
+        f"changed {complaint.status_changed_at}; {rq_state})"
+    )
 
 
 def test_complaint_finishes_after_worker_is_killed_mid_decode(
@@ -117,7 +133,12 @@ def test_complaint_finishes_after_worker_is_killed_mid_decode(
         return bool(swept)
 
     # The dead job keeps its last heartbeat; once that is older than three beats the sweeper re-enqueues.
-    _wait_for(sweep, 30, "the sweeper to re-enqueue the stuck complaint")
+    _wait_for(
+        sweep,
+        60,
+        "the sweeper to re-enqueue the stuck complaint",
+        explain=lambda: _explain(session, reference, redis_conn),
+    )
     complaint = _status(session, reference)
     assert swept == [complaint.id]
 
