@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -33,13 +42,53 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode, NORMAL syncs at checkpoints, not at every commit: the database cannot be corrupted, but
+    # a power cut (not a crash of the app) may lose the last commits. README says so.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A unit of work that will write asks for IMMEDIATE: it takes the write lock at its start, so it waits
+    # (busy_timeout) instead of failing with "database is locked" when it reads, then finds another wrote.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITES) else "BEGIN")
+
+
+_WRITES = "fixmyservice_writes"
+_writer_locks: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_writer_locks_guard = threading.Lock()
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session for a unit of work that writes (a webhook step); the caller commits.
+
+    SQLite lets one writer in at a time. Threads of this process queue on a lock here, in order,
+    instead of all racing into SQLite's busy handler, which sleeps and retries and makes the tail
+    latency; other processes (workers) are still kept out by SQLite's own lock. PostgreSQL needs none of it.
+    """
+    if engine.dialect.name != "sqlite":
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+        return
+    with _writer_locks_guard:
+        lock = _writer_locks.setdefault(engine, threading.Lock())
+    with lock, Session(engine.execution_options(**{_WRITES: True}), expire_on_commit=False) as session:
+        yield session
+
+
+@cache
+def insert_unless_exists(dialect: str, model: type[SQLModel], *, unique: str) -> PostgresInsert | SQLiteInsert:
+    """`INSERT … ON CONFLICT (unique) DO NOTHING` for SQLite or PostgreSQL (both speak it).
+
+    Built once per model and passed its values at execution: building the statement per request cost
+    more than running it.
+    """
+    if dialect == "postgresql":
+        return postgresql_insert(model).on_conflict_do_nothing(index_elements=[unique])
+    return sqlite_insert(model).on_conflict_do_nothing(index_elements=[unique])
 
 
 def alembic_config(url: str) -> Config:

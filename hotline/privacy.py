@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
+from functools import cache, cached_property
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -26,9 +27,13 @@ class PhoneNumberProtector:
 
     secret_key: str
 
-    @property
+    @cached_property
     def _fernet(self) -> Fernet:
         return Fernet(base64.urlsafe_b64encode(_derive(self.secret_key, b"phone-encryption")))
+
+    @cached_property
+    def _lookup_key(self) -> bytes:
+        return _derive(self.secret_key, b"phone-lookup")
 
     def encrypt(self, number: str) -> str:
         return self._fernet.encrypt(normalise_number(number).encode()).decode()
@@ -42,8 +47,13 @@ class PhoneNumberProtector:
 
     def lookup_hash(self, number: str) -> str:
         """A keyed hash: same caller → same value, so calls can be grouped without the number."""
-        key = _derive(self.secret_key, b"phone-lookup")
-        return hmac.new(key, normalise_number(number).encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._lookup_key, normalise_number(number).encode(), hashlib.sha256).hexdigest()
+
+
+@cache
+def protector_for(secret_key: str) -> PhoneNumberProtector:
+    """One protector per key for the life of the process: deriving its keys on every webhook is wasted work."""
+    return PhoneNumberProtector(secret_key)
 
 
 def normalise_number(number: str) -> str:

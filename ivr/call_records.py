@@ -9,11 +9,17 @@ failure half-way leaves nothing behind. Races on an insert are settled inside a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from functools import cache
+from typing import Any, TypeVar
 
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Session, SQLModel, select
 
+from hotline.db import insert_unless_exists
 from hotline.models import Call, CallOutcome, Complaint, Recording, RecordingStatus, utcnow
 from hotline.models.common import saved_id
 from hotline.privacy import PhoneNumberProtector, mask_number
@@ -50,40 +56,91 @@ def insert_or_get(session: Session, make: Callable[[], T], find: Callable[[], T 
     return existing
 
 
+@dataclass(frozen=True)
+class CallRecord:
+    """What the call flow knows of a call. Read and written with plain SQL statements rather than ORM objects:
+    every webhook step does this, and the ORM's bookkeeping cost more than the database work itself."""
+
+    id: int
+    twilio_call_sid: str
+    called_number: str
+    language: str | None
+    sector: str | None
+    area: str | None
+    broadcast_consent: bool | None
+    outcome: str
+    ended_at: datetime | None
+
+
+# Statements on the table itself, not the mapped class: the ORM would otherwise take its bulk-persistence path.
+_CALLS: Table = Call.__table__  # type: ignore[attr-defined]
+_COLUMNS = tuple(_CALLS.c[f.name] for f in fields(CallRecord))
+_SELECT_CALL = select(*_COLUMNS).where(_CALLS.c.twilio_call_sid == bindparam("sid"))
+
+
+@cache
+def _insert_call(dialect: str) -> ReturningInsert[Any]:
+    return insert_unless_exists(dialect, _CALLS, unique="twilio_call_sid").returning(*_COLUMNS)
+
+
 def get_or_create_call(
-    session: Session, *, call_sid: str, from_number: str, to_number: str, protector: PhoneNumberProtector
-) -> Call:
-    def make() -> Call:
-        return Call(
-            twilio_call_sid=call_sid,
-            caller_number_encrypted=protector.encrypt(from_number) if from_number else "",
-            caller_hash=protector.lookup_hash(from_number) if from_number else "",
-            caller_masked=mask_number(from_number),
-            called_number=to_number,
-            twilio_status="in-progress",
-        )
+    session: Session,
+    *,
+    call_sid: str,
+    from_number: str,
+    to_number: str,
+    protector: PhoneNumberProtector,
+    expect_new: bool = False,
+) -> CallRecord:
+    """The call's row, made on first sight. Every step calls this; only the first (`expect_new`) usually inserts.
 
-    return insert_or_get(session, make, lambda: find_call(session, call_sid=call_sid))
+    The insert is one `INSERT … ON CONFLICT DO NOTHING RETURNING` statement: a retried or concurrent
+    webhook for the same CallSid finds the row instead of failing, without a savepoint round trip.
+    """
+    if not expect_new and (existing := find_call(session, call_sid=call_sid)) is not None:
+        return existing
+    now = utcnow()
+    values = {
+        "twilio_call_sid": call_sid,
+        "caller_number_encrypted": protector.encrypt(from_number) if from_number else "",
+        "caller_hash": protector.lookup_hash(from_number) if from_number else "",
+        "caller_masked": mask_number(from_number),
+        "called_number": to_number,
+        "twilio_status": "in-progress",
+        "outcome": CallOutcome.IN_MENU,
+        "created_at": now,
+        "updated_at": now,
+    }
+    row = session.execute(_insert_call(session.get_bind().dialect.name), values).first()
+    if row is not None:
+        return CallRecord(**row._mapping)
+    found = find_call(session, call_sid=call_sid)
+    if found is None:  # the conflicting row vanished between the two statements: nothing deletes calls
+        raise RuntimeError(f"call {call_sid} neither inserted nor found")
+    return found
 
 
-def find_call(session: Session, *, call_sid: str) -> Call | None:
-    return session.exec(select(Call).where(Call.twilio_call_sid == call_sid)).first()
+def find_call(session: Session, *, call_sid: str) -> CallRecord | None:
+    row = session.execute(_SELECT_CALL, {"sid": call_sid}).first()
+    return CallRecord(**row._mapping) if row is not None else None
 
 
-def update_call(session: Session, call: Call, **changes: object) -> Call:
-    for name, value in changes.items():
-        setattr(call, name, value)
-    call.updated_at = utcnow()
-    session.add(call)
-    return call
+def update_call(session: Session, call: CallRecord, **changes: Any) -> CallRecord:
+    """Write the changed fields (one UPDATE) and return the call as it now is."""
+    session.execute(update(_CALLS).where(_CALLS.c.id == call.id).values(**changes, updated_at=utcnow()))
+    known = {name: value for name, value in changes.items() if name in _FIELD_NAMES}
+    return replace(call, **known)
 
 
-def complaint_for_call(session: Session, call: Call) -> Complaint | None:
+_FIELD_NAMES = frozenset(f.name for f in fields(CallRecord))
+
+
+def complaint_for_call(session: Session, call: CallRecord) -> Complaint | None:
     return session.exec(select(Complaint).where(Complaint.call_id == call.id)).first()
 
 
 def attach_recording(
-    session: Session, *, call: Call, recording_sid: str, recording_url: str, reported_duration: int | None
+    session: Session, *, call: CallRecord, recording_sid: str, recording_url: str, reported_duration: int | None
 ) -> tuple[Complaint, Recording]:
     """The caller's message exists: make (or find) the call's one complaint and the recording row."""
     call_id = saved_id(call)
@@ -124,12 +181,11 @@ def attach_recording(
         recording.updated_at = utcnow()
         session.add(recording)
     if call.outcome != CallOutcome.REPORTED:
-        call.outcome, call.updated_at = CallOutcome.REPORTED, utcnow()
-        session.add(call)
+        update_call(session, call, outcome=CallOutcome.REPORTED)
     return complaint, recording
 
 
-def note_absent_recording(session: Session, *, call: Call, recording_sid: str | None) -> None:
+def note_absent_recording(session: Session, *, call: CallRecord, recording_sid: str | None) -> None:
     """Twilio heard nothing: keep a trace on the call (and the SID) but never an empty complaint."""
     call_id = saved_id(call)
     if complaint_for_call(session, call) is not None:
@@ -148,7 +204,7 @@ def note_absent_recording(session: Session, *, call: Call, recording_sid: str | 
     update_call(session, call, outcome=CallOutcome.NO_RECORDING)
 
 
-def record_call_status(session: Session, *, call: Call, status: str, duration: int | None) -> Call:
+def record_call_status(session: Session, *, call: CallRecord, status: str, duration: int | None) -> CallRecord:
     changes: dict[str, object] = {"twilio_status": status if status in CALL_STATUSES else "unknown"}
     if status in FINAL_CALL_STATUSES:
         changes["ended_at"] = call.ended_at or utcnow()

@@ -9,44 +9,46 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline.models import Call, CallOutcome
-from hotline.privacy import PhoneNumberProtector
+from hotline.models import CallOutcome
+from hotline.privacy import protector_for
 from hotline.references import is_valid_reference
 from ivr import call_records as records
 from ivr import twiml
+from ivr.call_records import CallRecord
 from ivr.prompts import Voice
 from ivr.webhook import Webhook
 
 
-def _call(hook: Webhook) -> Call:
+def _call(hook: Webhook, *, first_step: bool = False) -> CallRecord:
     return records.get_or_create_call(
         hook.session,
         call_sid=hook.call_sid,
         from_number=hook.form.get("From", ""),
         to_number=hook.form.get("To", ""),
-        protector=PhoneNumberProtector(hook.settings.SECRET_KEY.get_secret_value()),
+        protector=protector_for(hook.settings.SECRET_KEY.get_secret_value()),
+        expect_new=first_step,
     )
 
 
-def _voice(hook: Webhook, call: Call) -> Voice:
+def _voice(hook: Webhook, call: CallRecord) -> Voice:
     deployment = hook.settings.deployment
     return Voice(deployment, deployment.language(call.language), hook.base_url)
 
 
-def _retry_or_give_up(hook: Webhook, call: Call, replay: VoiceResponse) -> VoiceResponse:
+def _retry_or_give_up(hook: Webhook, call: CallRecord, replay: VoiceResponse) -> VoiceResponse:
     """Replay a menu after a bad answer, or end the call once the caller has had enough tries."""
     if hook.attempt >= hook.settings.deployment.recording.max_attempts_per_menu:
-        records.update_call(hook.session, call, outcome=CallOutcome.GAVE_UP)
+        call = records.update_call(hook.session, call, outcome=CallOutcome.GAVE_UP)
         return twiml.ending(_voice(hook, call), "too_many_attempts")
     return replay
 
 
 def voice(hook: Webhook) -> VoiceResponse:
     """The number's Voice URL: greet, then the language menu (or straight to the main menu)."""
-    call = _call(hook)
+    call = _call(hook, first_step=True)
     deployment = hook.settings.deployment
     if len(deployment.languages) == 1:
-        records.update_call(hook.session, call, language=deployment.languages[0].code)
+        call = records.update_call(hook.session, call, language=deployment.languages[0].code)
         return twiml.main_menu(_voice(hook, call), 1, greet=True)
     return twiml.language_menu(deployment, hook.base_url, 1)
 
@@ -58,7 +60,7 @@ def language(hook: Webhook) -> VoiceResponse:
     if chosen is None:
         replay = twiml.language_menu(deployment, hook.base_url, hook.attempt + 1, invalid=True)
         return _retry_or_give_up(hook, call, replay)
-    records.update_call(hook.session, call, language=chosen.code)
+    call = records.update_call(hook.session, call, language=chosen.code)
     return twiml.main_menu(_voice(hook, call), 1, greet=True)
 
 
@@ -67,10 +69,10 @@ def main(hook: Webhook) -> VoiceResponse:
     voice_ = _voice(hook, call)
     digits = None if hook.missing else hook.digits
     if digits == "1":
-        records.update_call(hook.session, call, menu_choice="report")
+        call = records.update_call(hook.session, call, menu_choice="report")
         return twiml.sector_menu(voice_, 1)
     if digits == "2":
-        records.update_call(hook.session, call, menu_choice="status")
+        call = records.update_call(hook.session, call, menu_choice="status")
         return twiml.status_prompt(voice_, 1)
     return _retry_or_give_up(hook, call, twiml.main_menu(voice_, hook.attempt + 1, invalid=True))
 
@@ -81,10 +83,10 @@ def sector(hook: Webhook) -> VoiceResponse:
     chosen = None if hook.missing else hook.settings.deployment.sector_by_digit(hook.digits)
     if chosen is None:
         return _retry_or_give_up(hook, call, twiml.sector_menu(voice_, hook.attempt + 1, invalid=True))
-    records.update_call(hook.session, call, sector=chosen.code)
+    call = records.update_call(hook.session, call, sector=chosen.code)
     preset = hook.settings.deployment.preset_area(call.called_number)
     if preset is not None:
-        records.update_call(hook.session, call, area=preset.code, area_source="preset")
+        call = records.update_call(hook.session, call, area=preset.code, area_source="preset")
         return twiml.consent_menu(voice_, 1)
     return twiml.area_menu(voice_, 1)
 
@@ -97,12 +99,12 @@ def area(hook: Webhook) -> VoiceResponse:
         return _retry_or_give_up(hook, call, twiml.area_menu(voice_, hook.attempt + 1, invalid=True))
     typed = hook.digits.rstrip("#")
     if typed in ("", "*") or set(typed) == {"*"}:
-        records.update_call(hook.session, call, area=None, area_source="unknown")
+        call = records.update_call(hook.session, call, area=None, area_source="unknown")
         return twiml.consent_menu(voice_, 1)
     known = hook.settings.deployment.area(typed) or hook.settings.deployment.area(typed.zfill(2))
     if known is None:
         return _retry_or_give_up(hook, call, twiml.area_menu(voice_, hook.attempt + 1, invalid=True))
-    records.update_call(hook.session, call, area=known.code, area_source="typed")
+    call = records.update_call(hook.session, call, area=known.code, area_source="typed")
     return twiml.consent_menu(voice_, 1)
 
 
@@ -112,7 +114,7 @@ def consent(hook: Webhook) -> VoiceResponse:
     digits = None if hook.missing else hook.digits
     if digits not in ("1", "2"):
         return _retry_or_give_up(hook, call, twiml.consent_menu(voice_, hook.attempt + 1, invalid=True))
-    records.update_call(hook.session, call, broadcast_consent=digits == "1", outcome=CallOutcome.RECORDING)
+    call = records.update_call(hook.session, call, broadcast_consent=digits == "1", outcome=CallOutcome.RECORDING)
     limits = hook.settings.deployment.recording
     return twiml.record(voice_, max_length=limits.max_length_seconds, silence_timeout=limits.silence_timeout_seconds)
 
@@ -139,7 +141,7 @@ def no_recording(hook: Webhook) -> VoiceResponse:
     """Reached only when <Record> captured nothing (Twilio skips the action then)."""
     call = _call(hook)
     if records.complaint_for_call(hook.session, call) is None:
-        records.update_call(hook.session, call, outcome=CallOutcome.NO_RECORDING)
+        call = records.update_call(hook.session, call, outcome=CallOutcome.NO_RECORDING)
     return twiml.ending(_voice(hook, call), "no_recording")
 
 
@@ -170,7 +172,7 @@ def status_check(hook: Webhook) -> VoiceResponse:
     if complaint is None:
         replay = twiml.status_prompt(voice_, hook.attempt + 1, invalid=True, not_found=bool(typed))
         return _retry_or_give_up(hook, call, replay)
-    records.update_call(hook.session, call, outcome=CallOutcome.STATUS_CHECKED)
+    call = records.update_call(hook.session, call, outcome=CallOutcome.STATUS_CHECKED)
     status_name = voice_.language.status_names.get(complaint.status, complaint.status.replace("_", " "))
     return twiml.status_result(voice_, reference=complaint.reference, status_name=status_name)
 

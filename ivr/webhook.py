@@ -7,18 +7,22 @@ each step is one transaction, committed here once, and queue hand-offs run only 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import anyio
+import anyio.to_thread
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.app_state import AppState, app_state
+from hotline.db import write_session
 from hotline.ports import JobDispatcher
 from hotline.settings import Settings
 from ivr.twilio_form import BadForm, BodyTooLarge, keypad_digits, read_form, valid_sid, whole_number
@@ -26,6 +30,21 @@ from ivr.twilio_form import BadForm, BodyTooLarge, keypad_digits, read_form, val
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPT = 99
+# Steps are short and mostly CPU (in Python, under one GIL): a few threads overlap the database round
+# trips; dozens only take turns on the GIL and stretch every request's latency (benchmarks/webhooks.py).
+STEP_THREADS = 4
+
+
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
+
+
+def _step_threads() -> anyio.CapacityLimiter:
+    """The limiter of the running event loop (a limiter belongs to one loop; tests run several)."""
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = anyio.CapacityLimiter(STEP_THREADS)
+    return limiter
 
 
 @dataclass
@@ -109,7 +128,8 @@ def twilio_endpoint(step: Step) -> Callable[[Request], object]:
             return PlainTextResponse("invalid Twilio signature", status_code=403)
         if not valid_sid(form.get("CallSid")):
             return PlainTextResponse("CallSid missing or malformed", status_code=400)
-        twiml = await run_in_threadpool(_run, step, services, form, dict(request.query_params), request.url.path)
+        query, path = dict(request.query_params), request.url.path
+        twiml = await anyio.to_thread.run_sync(_run, step, services, form, query, path, limiter=_step_threads())
         if twiml is None:
             return Response(status_code=204)
         return Response(str(twiml), media_type="application/xml")
@@ -121,7 +141,7 @@ def twilio_endpoint(step: Step) -> Callable[[Request], object]:
 def _run(
     step: Step, services: AppState, form: dict[str, str], query: dict[str, str], path: str
 ) -> VoiceResponse | None:
-    with Session(services.engine, expire_on_commit=False) as session:
+    with write_session(services.engine) as session:
         hook = Webhook(session=session, settings=services.settings, form=form, query=query, jobs=services.jobs)
         result = step(hook)
         session.commit()
