@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# ffmpeg/ffprobe decode callers' audio; espeak-ng and sox make test speech; chromium runs the browser tests.
-APT_PACKAGES=(ffmpeg espeak-ng sox chromium fonts-noto-core)
+# ffmpeg/ffprobe decode callers' audio; espeak-ng and sox make test speech; chromium runs the browser tests;
+# wrk drives benchmarks/webhooks.py.
+APT_PACKAGES=(ffmpeg espeak-ng sox chromium fonts-noto-core wrk)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

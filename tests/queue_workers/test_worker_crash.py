@@ -6,6 +6,7 @@ complaint in `transcribing`, and the sweeper hands it out again once the dead jo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 from redis import Redis
 from rq.exceptions import NoSuchJobError
@@ -118,7 +120,13 @@ def test_complaint_finishes_after_worker_is_killed_mid_decode(
     # The worker process fetches the recording, then starts decoding: that is when it dies.
     _wait_for(lambda: _status(session, reference).status == ComplaintStatus.TRANSCRIBING, 60, "the decode to start")
     time.sleep(0.5)
+    # The machine takes everything down at once: the pool, its worker and the work horse decoding the job
+    # (RQ puts each horse in a process group of its own, so killing the worker's group would spare it).
+    doomed = psutil.Process(worker_process.pid).children(recursive=True)
     os.killpg(worker_process.pid, signal.SIGKILL)
+    for process in doomed:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
     worker_process.wait()
 
     time.sleep(1.5)  # longer than STUCK_AFTER_SECONDS

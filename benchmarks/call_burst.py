@@ -1,0 +1,117 @@
+"""200 whole calls at once — the minute after a radio host says "call now" — and the slowest webhook among them.
+
+Starts the real app under uvicorn (one process, SQLite or PostgreSQL), a local stand-in for Twilio's
+media host, and 200 simulated callers released together, each going through the whole menu, recording
+and reference read-back exactly as Twilio drives a call. Prints every webhook's time to first byte:
+p50, p99 and the maximum, against the aim of no webhook over 2 s (Twilio gives up at 15 s).
+
+    .venv/bin/python benchmarks/call_burst.py [--calls 200] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import statistics
+import struct
+import sys
+import tempfile
+import threading
+import time
+import wave
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from webhooks import BASE_URL, TOKEN, app_env, serve  # noqa: E402
+
+from hotline.db import alembic_config, migrate  # noqa: E402
+from ivr.media_server import MediaServer  # noqa: E402
+from ivr.simulator import SimulatedCall  # noqa: E402
+
+ACCOUNT = "AC" + "1" * 32
+
+
+def tone(path: Path, seconds: float = 3.0, rate: int = 8000) -> Path:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"".join(struct.pack("<h", int(6000 * math.sin(i / 3))) for i in range(int(seconds * rate))))
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--postgres", default="")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="call-burst-"))
+    url = args.postgres or f"sqlite:///{work / 'burst.sqlite3'}"
+    if url.startswith("postgresql"):
+        from alembic import command
+
+        command.downgrade(alembic_config(url), "base")
+    migrate(url)
+    audio = tone(work / "message.wav")
+    timings: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def stamp(request: httpx.Request) -> None:
+        request.extensions["started"] = time.perf_counter()
+
+    def record(response: httpx.Response) -> None:
+        with lock:
+            timings.append(time.perf_counter() - response.request.extensions["started"])
+
+    with MediaServer(account_sid=ACCOUNT, auth_token=TOKEN) as media:
+        env = app_env(work, url) | {"TWILIO_ACCOUNT_SID": ACCOUNT, "RECORDING_HOSTS": media.host}
+        proc, port = serve("fixmyservice.asgi:app", env)
+        start = threading.Barrier(args.calls)
+
+        def caller(n: int) -> None:
+            hooks = {"request": [stamp], "response": [record]}
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, event_hooks=hooks) as client:
+                start.wait()
+                try:
+                    heard = SimulatedCall(
+                        client=client, base_url=BASE_URL, auth_token=TOKEN, account_sid=ACCOUNT,
+                        digits=["1", "1", "4", "84#", "1"], audio=audio, media=media,
+                        from_number=f"+9769{n:07d}",
+                    ).run()  # fmt: skip
+                    if heard.reference is None:
+                        raise RuntimeError("no reference")
+                except Exception as exc:  # counted and shown, never hidden
+                    with lock:
+                        failures.append(f"{type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=caller, args=(n,)) for n in range(args.calls)]
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - began
+        proc.terminate()
+        proc.wait(timeout=30)
+    shutil.rmtree(work, ignore_errors=True)
+
+    ms = sorted(t * 1000 for t in timings)
+    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"{args.calls} whole calls at once on {database}: {len(ms)} webhooks in {wall:.1f} s")
+    print(f"webhook time to first byte: p50 {statistics.median(ms):.0f} ms, p99 {p99:.0f} ms, max {ms[-1]:.0f} ms "
+          f"(aim: none over 2000 ms); failed calls: {len(failures)}")  # fmt: skip
+    for failure in failures[:5]:
+        print("  ", failure)
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
