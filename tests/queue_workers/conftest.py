@@ -4,6 +4,11 @@ and whole calls whose recordings go onto the real queues for a real worker to pr
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -108,3 +113,43 @@ def call_in(worker_settings: Settings, engine, media: MediaServer) -> Caller:  #
         return heard.reference
 
     return run
+
+
+@contextlib.contextmanager
+def worker_command(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
+    """`fixmyservice worker --processes 1` in a session of its own, exactly as the Procfile runs it."""
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "development",
+        "DATA_DIR": str(settings.DATA_DIR),
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.REDIS_URL,
+        "HOTLINE_CONFIG": str(settings.HOTLINE_CONFIG),
+        "TWILIO_ACCOUNT_SID": settings.TWILIO_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": settings.TWILIO_AUTH_TOKEN.get_secret_value(),
+        "SECRET_KEY": settings.SECRET_KEY.get_secret_value(),
+        "WORKER_HEARTBEAT_SECONDS": str(settings.WORKER_HEARTBEAT_SECONDS),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fixmyservice.cli", "worker", "--processes", "1"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def wait_for(predicate: Callable[[], object], timeout: float, what: str, explain: Callable[[], str] = str) -> None:
+    """Poll until `predicate` holds; fail naming what never happened (and what `explain` says about why)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout:g} s waiting for {what} {explain()}")

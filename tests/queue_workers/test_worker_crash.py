@@ -10,7 +10,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,7 @@ from queue_workers.queues import QueueName, transcribe_job_id
 from queue_workers.sweeper import sweep_stuck_work
 from queue_workers.worker import run_worker
 from tests.conftest import reread
-from tests.queue_workers.conftest import KOREAN_REPORT, Caller
+from tests.queue_workers.conftest import KOREAN_REPORT, Caller, wait_for, worker_command
 from tests.transcription.audio_factory import AudioFactory, _run
 
 pytestmark = pytest.mark.vosk
@@ -52,45 +51,13 @@ def crash_settings(worker_settings: Settings) -> Settings:
 
 @pytest.fixture
 def worker_process(crash_settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
-    """`fixmyservice worker` in its own process group, exactly as the Procfile runs it."""
-    s = crash_settings
-    env = {
-        **os.environ,
-        "ENVIRONMENT": "development",
-        "DATA_DIR": str(s.DATA_DIR),
-        "DATABASE_URL": s.database_url,
-        "REDIS_URL": s.REDIS_URL,
-        "HOTLINE_CONFIG": str(s.HOTLINE_CONFIG),
-        "TWILIO_ACCOUNT_SID": s.TWILIO_ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": s.TWILIO_AUTH_TOKEN.get_secret_value(),
-        "SECRET_KEY": s.SECRET_KEY.get_secret_value(),
-        "WORKER_HEARTBEAT_SECONDS": "1",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fixmyservice.cli", "worker", "--processes", "1"],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield proc
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    with worker_command(crash_settings) as proc:
+        yield proc
 
 
 def _status(session: Session, reference: str) -> Complaint:
     reread(session)
     return session.exec(select(Complaint).where(Complaint.reference == reference)).one()
-
-
-def _wait_for(predicate, timeout: float, what: str, explain=lambda: "") -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout:g} s waiting for {what} {explain()}")
 
 
 def _explain(session: Session, reference: str, redis_conn: Redis) -> str:
@@ -118,7 +85,7 @@ def test_complaint_finishes_after_worker_is_killed_mid_decode(
 ) -> None:
     reference = call_in(KOREAN_REPORT, long_speech)
     # The worker process fetches the recording, then starts decoding: that is when it dies.
-    _wait_for(lambda: _status(session, reference).status == ComplaintStatus.TRANSCRIBING, 60, "the decode to start")
+    wait_for(lambda: _status(session, reference).status == ComplaintStatus.TRANSCRIBING, 60, "the decode to start")
     time.sleep(0.5)
     # The machine takes everything down at once: the pool, its worker and the work horse decoding the job
     # (RQ puts each horse in a process group of its own, so killing the worker's group would spare it).
@@ -141,7 +108,7 @@ def test_complaint_finishes_after_worker_is_killed_mid_decode(
         return bool(swept)
 
     # The dead job keeps its last heartbeat; once that is older than three beats the sweeper re-enqueues.
-    _wait_for(
+    wait_for(
         sweep,
         60,
         "the sweeper to re-enqueue the stuck complaint",

@@ -6,9 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -23,6 +21,7 @@ from queue_workers.connection import redis_url_of
 from queue_workers.dispatch import RQDispatcher
 from queue_workers.queues import intake_job_id
 from tests.conftest import PUBLIC_BASE_URL, make_settings
+from tests.queue_workers.conftest import wait_for, worker_command
 
 
 @pytest.fixture
@@ -32,36 +31,8 @@ def pool_settings(tmp_path: Path, database_url: str, redis_conn: Redis) -> Setti
 
 @pytest.fixture
 def pool(pool_settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
-    s = pool_settings
-    env = {
-        **os.environ,
-        "ENVIRONMENT": "development",
-        "DATA_DIR": str(s.DATA_DIR),
-        "DATABASE_URL": s.database_url,
-        "REDIS_URL": s.REDIS_URL,
-        "SECRET_KEY": s.SECRET_KEY.get_secret_value(),
-        "WORKER_HEARTBEAT_SECONDS": "1",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fixmyservice.cli", "worker", "--processes", "1"],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield proc
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
-def _wait_for(predicate: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+    with worker_command(pool_settings) as proc:
+        yield proc
 
 
 def _workers_of(pool: subprocess.Popen[bytes]) -> list[int]:
@@ -71,7 +42,7 @@ def _workers_of(pool: subprocess.Popen[bytes]) -> list[int]:
 def _job_runs(redis_conn: Redis, settings: Settings, sid: str) -> None:
     RQDispatcher(redis_conn, settings).recording_ready(sid)
     job_id = intake_job_id(sid)
-    _wait_for(lambda: Job.fetch(job_id, connection=redis_conn).get_status() == JobStatus.FINISHED, 30, f"{sid} done")
+    wait_for(lambda: Job.fetch(job_id, connection=redis_conn).get_status() == JobStatus.FINISHED, 30, f"{sid} done")
 
 
 def test_a_killed_worker_is_replaced_and_none_alive_is_503(
@@ -81,18 +52,18 @@ def test_a_killed_worker_is_replaced_and_none_alive_is_503(
     engine,  # type: ignore[no-untyped-def]
 ) -> None:
     dispatcher = RQDispatcher(redis_conn, pool_settings)
-    _wait_for(lambda: dispatcher.live_workers() == 1, 30, "the worker to start")
+    wait_for(lambda: dispatcher.live_workers() == 1, 30, "the worker to start")
     _job_runs(redis_conn, pool_settings, "RE-before")
     (first,) = _workers_of(pool)
 
     os.kill(first, signal.SIGKILL)
 
-    _wait_for(lambda: _workers_of(pool) and _workers_of(pool) != [first], 15, "a replacement worker")
+    wait_for(lambda: _workers_of(pool) and _workers_of(pool) != [first], 15, "a replacement worker")
     _job_runs(redis_conn, pool_settings, "RE-after")  # the replacement takes work
 
     os.killpg(pool.pid, signal.SIGKILL)  # now every worker is gone
     pool.wait()
-    _wait_for(lambda: dispatcher.live_workers() == 0, 30, "the dead workers' heartbeats to go stale")
+    wait_for(lambda: dispatcher.live_workers() == 0, 30, "the dead workers' heartbeats to go stale")
     with TestClient(create_app(pool_settings, engine=engine), base_url=PUBLIC_BASE_URL) as client:
         response = client.get("/healthz")
     assert response.status_code == 503
