@@ -102,8 +102,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(factory: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
+def serve(factory: str, env: dict[str, str], port: int = 0) -> tuple[subprocess.Popen[bytes], int]:
+    port = port or free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", factory, "--port", str(port), "--log-level", "warning",
          "--no-access-log"],
