@@ -12,13 +12,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -80,15 +80,15 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 @cache
-def insert_unless_exists(dialect: str, model: type[SQLModel], *, unique: str) -> PostgresInsert | SQLiteInsert:
+def insert_unless_exists(dialect: str, table: Table, *, unique: str) -> PostgresInsert | SQLiteInsert:
     """`INSERT … ON CONFLICT (unique) DO NOTHING` for SQLite or PostgreSQL (both speak it).
 
     Built once per model and passed its values at execution: building the statement per request cost
     more than running it.
     """
     if dialect == "postgresql":
-        return postgresql_insert(model).on_conflict_do_nothing(index_elements=[unique])
-    return sqlite_insert(model).on_conflict_do_nothing(index_elements=[unique])
+        return postgresql_insert(table).on_conflict_do_nothing(index_elements=[unique])
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=[unique])
 
 
 def alembic_config(url: str) -> Config:

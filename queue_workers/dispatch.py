@@ -11,6 +11,7 @@ from rq import Retry, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
+from hotline.models.common import ensure_aware
 from hotline.settings import Settings
 from queue_workers.queues import QueueName, intake_job_id, queue, transcribe_job_id
 
@@ -100,8 +101,8 @@ class RQDispatcher:
         fresh_after = datetime.now(UTC) - timedelta(seconds=worker_stale_after(self.settings))
         count = 0
         for worker in Worker.all(connection=self.connection):
-            beat = worker.last_heartbeat
-            if beat is not None and (beat if beat.tzinfo else beat.replace(tzinfo=UTC)) > fresh_after:
+            beat = ensure_aware(worker.last_heartbeat)
+            if beat is not None and beat > fresh_after:
                 count += 1
         return count
 
@@ -116,11 +117,9 @@ class RQDispatcher:
             return True
         if status != JobStatus.STARTED:
             return False
-        beat = job.last_heartbeat or job.started_at
+        beat = ensure_aware(job.last_heartbeat or job.started_at)
         if beat is None:
             return True
-        if beat.tzinfo is None:
-            beat = beat.replace(tzinfo=UTC)
         grace = timedelta(seconds=worker_stale_after(self.settings))
         alive = datetime.now(UTC) - beat < grace
         if not alive:

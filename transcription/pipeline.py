@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hotline.audio_store import AudioStore
-from hotline.complaint_status import set_complaint_status
+from hotline.complaint_status import MAX_REASON, set_complaint_status
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, Tag, Transcript, utcnow
 from hotline.models.common import ensure_aware, saved_id
 from hotline.work_claims import held_by, lease_expired, lease_until, new_token
@@ -205,7 +205,7 @@ def _release_claim(session: Session, complaint_id: int, token: str, *, status: C
             .where(col(Complaint.id) == complaint_id, held_by(Complaint, token))
             .values(
                 status=status,
-                status_reason=reason[:1000],
+                status_reason=reason[:MAX_REASON],
                 status_changed_at=now,
                 updated_at=now,
                 claimed_by=None,
