@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from hotline.current_transcript import adopt_transcript
 from hotline.models import Call, CallOutcome, Complaint, Recording, RecordingStatus, Tag, Transcript
 from hotline.privacy import PhoneNumberProtector, mask_number
 from hotline.references import new_reference
@@ -86,6 +87,8 @@ def make_transcript(session: Session, complaint: Complaint, **overrides: Any) ->
     values.update(overrides)
     transcript = Transcript(**values)
     session.add(transcript)
+    if transcript.version >= complaint.transcript_version:  # as the pipeline and the editor do
+        adopt_transcript(session, complaint, transcript)
     session.commit()
     return transcript
 

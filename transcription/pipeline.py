@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from hotline.audio_store import AudioStore
 from hotline.complaint_status import MAX_REASON, set_complaint_status
+from hotline.current_transcript import adopt_transcript
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, Tag, Transcript, utcnow
 from hotline.models.common import ensure_aware, saved_id
 from hotline.work_claims import held_by, lease_expired, lease_until, new_token
@@ -175,7 +176,9 @@ def _finish(
             session.rollback()
             return TranscribeResult(complaint_id, TranscribeOutcome.NOT_READY, "complaint deleted")
         if result is not None:
-            session.add(_machine_version(complaint_id, recording_id, result))
+            machine = _machine_version(complaint_id, recording_id, result)
+            session.add(machine)
+            adopt_transcript(session, complaint, machine)
         _replace_tags(session, complaint, runtime, text=result.text if result else "")
         session.commit()
     return TranscribeResult(complaint_id, outcome)

@@ -7,9 +7,15 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import hotline.models  # noqa: F401 - registers every table on SQLModel.metadata
+from hotline.search import migration_only
 
 config = context.config
 target_metadata = SQLModel.metadata
+
+
+def include_object(_object: object, name: str | None, _type: str, _reflected: bool, _compare_to: object) -> bool:
+    """Leave out the search index objects only the migrations describe (hotline/search.py)."""
+    return not migration_only(name)
 
 
 def run_migrations_offline() -> None:
@@ -18,6 +24,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -28,7 +35,12 @@ def run_migrations_online() -> None:
         config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
     )
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=include_object,
+        )
         with context.begin_transaction():
             context.run_migrations()
 

@@ -24,15 +24,19 @@ class CallOutcome(StrEnum):
 
 
 class ComplaintStatus(StrEnum):
+    """A complaint's lifecycle, modelled on FixMyStreet's; hotline.lifecycle says which moves are allowed."""
+
     RECEIVED = "received"
     TRANSCRIBING = "transcribing"
     NEEDS_MANUAL_TRANSCRIPTION = "needs_manual_transcription"
     TRANSCRIBED = "transcribed"
     IN_REVIEW = "in_review"
     ROUTED = "routed"
-    RESPONDED = "responded"
-    RESOLVED = "resolved"
+    ANSWERED = "answered"
+    AIRED = "aired"
     CLOSED = "closed"
+    DUPLICATE = "duplicate"  # duplicate_of names the original
+    NOT_ACTIONABLE = "not_actionable"
     FAILED = "failed"
 
 
@@ -75,16 +79,23 @@ class Complaint(SQLModel, table=True):
     __table_args__ = (
         # The sweeper: "complaints received or transcribing whose status has not moved since <cutoff>".
         Index("ix_complaint_sweep_status_changed", "status", "status_changed_at"),
+        # The inbox: "newest first (created_at, id) among complaints with status / sector / area X",
+        # walked backwards by the keyset cursor without a sort.
+        Index("ix_complaint_inbox_status", "status", "created_at", "id"),
+        Index("ix_complaint_inbox_sector", "sector", "created_at", "id"),
+        Index("ix_complaint_inbox_area", "area", "created_at", "id"),
+        # The unfiltered inbox and the "same caller" / "similar complaints" panels' date bound.
+        Index("ix_complaint_inbox_newest", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=16, unique=True, index=True)
     call_id: int = Field(foreign_key="call.id", unique=True)
     language: str = Field(max_length=16)
-    sector: str | None = Field(default=None, max_length=40, index=True)
-    area: str | None = Field(default=None, max_length=16, index=True)
+    sector: str | None = Field(default=None, max_length=40)  # indexed with created_at below
+    area: str | None = Field(default=None, max_length=16)
     broadcast_consent: bool = False
-    status: str = status_column(ComplaintStatus.RECEIVED)
+    status: str = status_column(ComplaintStatus.RECEIVED, index=False)
     status_reason: str = Field(default="", max_length=1000)
     status_changed_at: datetime = timestamp(index=True)
     # A transcription job claims the complaint before decoding; another job may take over only once
@@ -92,7 +103,17 @@ class Complaint(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=64)
     lease_expires_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     transcribe_attempts: int = 0
-    created_at: datetime = timestamp(index=True)
+    soum: str | None = Field(default=None, max_length=16)  # gazetteer code, when staff or the transcript named one
+    duplicate_of_id: int | None = Field(default=None, foreign_key="complaint.id")
+    # The newest transcript version, copied here in the same transaction that adds it, so the inbox filters
+    # and searches one table: its text, the text folded for search (hotline.search), which version it is,
+    # and whether staff wrote it (a complaint whose newest version is by staff counts as *reviewed*).
+    transcript_text: str = Field(default="", sa_type=Text)
+    search_text: str = Field(default="", sa_type=Text)
+    transcript_version: int = 0
+    reviewed: bool = False
+    machine_confidence: float | None = None  # the recogniser's mean word confidence (version 1)
+    created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
 
 

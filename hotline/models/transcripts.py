@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from hotline.models.common import json_column, timestamp
@@ -52,4 +52,9 @@ class Tag(SQLModel, table=True):
     source: str = Field(max_length=16)  # menu, transcript, staff
     suggested: bool = False
     evidence: dict[str, Any] | None = json_column()
+    # A reviewer's verdict on a machine suggestion ("accepted" / "rejected"), by whom and when; tags staff
+    # set themselves have source "staff" and their author here.
+    decision: str | None = Field(default=None, max_length=16)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = timestamp()
