@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hotline.access import sees_only_consented
-from hotline.complaint_queries import list_complaints
+from hotline.inbox_queries import list_complaints
 from hotline.models import ComplaintStatus
 from staff.endpoint import ApiRequest
 from staff.params import choices, decode_cursor, encode_cursor, parse_limit, parse_since

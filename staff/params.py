@@ -12,7 +12,7 @@ import binascii
 import re
 from datetime import UTC, datetime, tzinfo
 
-from hotline.complaint_queries import Cursor
+from hotline.inbox_queries import Cursor
 from staff.endpoint import ApiError
 
 DEFAULT_LIMIT = 50
