@@ -1,24 +1,33 @@
-"""The inbox: complaints newest first, filtered, one keyset page at a time; plain dataclasses out.
+"""The inbox: complaints newest first, filtered and searched, one keyset page at a time; plain dataclasses out.
 
 Nothing here reads the caller's number: only the masked form leaves the database. `consented_only`
 (for producers) filters in SQL, so a complaint its caller kept off the air is never even loaded.
 Lists are paged by keyset (created_at, id) rather than offset, so complaints arriving while
 someone pages through the newest-first list neither repeat nor go missing.
+
+Every filter reads the complaint row alone (it carries a copy of its current transcript, see
+hotline.current_transcript), so a page is one indexed walk of `complaint`; the masked caller and the
+newest recording are then fetched for that page's rows only, never joined across the whole table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from hotline.complaint_queries import as_utc, recording_duration
-from hotline.models import Call, Complaint, Recording
-from hotline.models.common import saved_id
+from hotline.models import Call, Complaint, ComplaintStatus, Recording
+from hotline.search import matches, search_terms
+
+# "Low machine confidence": the recogniser's mean word confidence below this. Vosk's small models score
+# clean speech around 0.8-0.95; below 0.6 most words of a transcript are guesses worth a human ear.
+LOW_CONFIDENCE = 0.6
+SNIPPET_CHARS = 160  # enough of the transcript to recognise a complaint in a list row
 
 
 @dataclass(frozen=True)
@@ -36,9 +45,14 @@ class ComplaintSummary:
     language: str
     sector: str | None
     area: str | None
+    soum: str | None
     broadcast_consent: bool
     caller: str  # masked, e.g. +976••••••33
     created_at: datetime
+    reviewed: bool  # the current transcript version is by staff
+    machine_confidence: float | None
+    transcript_version: int  # 0: no transcript yet
+    snippet: str  # the start of the current transcript, cut at a word, "…" when there is more
     recording: RecordingSummary | None
 
 
@@ -56,74 +70,165 @@ class ComplaintPage:
     next_cursor: Cursor | None  # None on the last page
 
 
+@dataclass(frozen=True)
+class InboxFilter:
+    """What staff narrowed the inbox to; an empty tuple or None means "any". Times are aware (any zone)."""
+
+    statuses: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    soum: str | None = None
+    languages: tuple[str, ...] = ()
+    created_from: datetime | None = None  # inclusive
+    created_before: datetime | None = None  # exclusive
+    broadcast_consent: bool | None = None
+    reviewed: bool | None = None
+    low_confidence: bool = False  # machine_confidence below LOW_CONFIDENCE (no machine transcript: excluded)
+    search: str = ""  # words each current transcript must have a word starting with (hotline.search)
+    terms: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "terms", tuple(search_terms(self.search)))
+
+
 def list_complaints(
     session: Session,
     *,
-    statuses: Sequence[str] = (),
-    sectors: Sequence[str] = (),
-    areas: Sequence[str] = (),
-    since: datetime | None = None,
+    filters: InboxFilter = InboxFilter(),
     limit: int = 50,
     after: Cursor | None = None,
     consented_only: bool = False,
 ) -> ComplaintPage:
-    """Complaints newest first, filtered (empty filter = any), one page after the cursor."""
-    latest = _latest_recording_ids()
-    query = (
-        select(Complaint, Call.caller_masked, Recording)
-        .join(Call, col(Call.id) == col(Complaint.call_id))
-        .outerjoin(latest, latest.c.complaint_id == col(Complaint.id))
-        .outerjoin(Recording, col(Recording.id) == latest.c.recording_id)
-    )
-    if consented_only:
-        query = query.where(col(Complaint.broadcast_consent).is_(True))
-    if statuses:
-        query = query.where(col(Complaint.status).in_(statuses))
-    if sectors:
-        query = query.where(col(Complaint.sector).in_(sectors))
-    if areas:
-        query = query.where(col(Complaint.area).in_(areas))
-    if since is not None:
-        query = query.where(col(Complaint.created_at) >= as_utc(since))
+    """Complaints newest first matching `filters`, one page after the cursor."""
+    conditions = _conditions(session, filters, consented_only=consented_only, with_status=True)
     if after is not None:
         at = as_utc(after.created_at)
-        query = query.where(
+        conditions.append(
             or_(col(Complaint.created_at) < at, and_(col(Complaint.created_at) == at, col(Complaint.id) < after.id))
         )
-    query = query.order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc()).limit(limit + 1)
-    rows = session.exec(query).all()
-    items = [_summary(complaint, caller, recording) for complaint, caller, recording in rows[:limit]]
+    query = (
+        select_columns(*_SUMMARY_COLUMNS, func.substr(col(Complaint.transcript_text), 1, SNIPPET_CHARS + 1))
+        .where(*conditions)
+        .order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc())
+        .limit(limit + 1)
+    )
+    rows = session.connection().execute(query).all()
+    page = rows[:limit]
+    callers = _masked_callers(session, [row.call_id for row in page])
+    recordings = _newest_recordings(session, [row.id for row in page])
+    items = [_summary(row, callers[row.call_id], recordings.get(row.id)) for row in page]
     next_cursor = None
     if len(rows) > limit:
-        last = rows[limit - 1][0]
-        next_cursor = Cursor(created_at=as_utc(last.created_at), id=saved_id(last))
+        last = page[-1]
+        next_cursor = Cursor(created_at=as_utc(last.created_at), id=last.id)
     return ComplaintPage(items=items, next_cursor=next_cursor)
 
 
-def _latest_recording_ids() -> Any:
-    """complaint_id → id of its newest recording (a retried call can leave more than one)."""
-    return (
-        select(col(Recording.complaint_id).label("complaint_id"), func.max(Recording.id).label("recording_id"))
-        .where(col(Recording.complaint_id).is_not(None))
-        .group_by(col(Recording.complaint_id))
-        .subquery("latest_recording")
-    )
+def status_counts(
+    session: Session, *, filters: InboxFilter = InboxFilter(), consented_only: bool = False
+) -> dict[str, int]:
+    """How many complaints each status tab would list with the other filters kept (every status, zeros too)."""
+    conditions = _conditions(session, filters, consented_only=consented_only, with_status=False)
+    query = select(col(Complaint.status), func.count()).where(*conditions).group_by(col(Complaint.status))
+    found = dict(session.exec(query).all())
+    return {status.value: found.get(status.value, 0) for status in ComplaintStatus}
 
 
-def _summary(complaint: Complaint, caller: str, recording: Recording | None) -> ComplaintSummary:
+_SUMMARY_COLUMNS = (
+    col(Complaint.id),
+    col(Complaint.call_id),
+    col(Complaint.reference),
+    col(Complaint.status),
+    col(Complaint.status_reason),
+    col(Complaint.language),
+    col(Complaint.sector),
+    col(Complaint.area),
+    col(Complaint.soum),
+    col(Complaint.broadcast_consent),
+    col(Complaint.created_at),
+    col(Complaint.reviewed),
+    col(Complaint.machine_confidence),
+    col(Complaint.transcript_version),
+)
+
+
+def _conditions(
+    session: Session, filters: InboxFilter, *, consented_only: bool, with_status: bool
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if consented_only:
+        conditions.append(col(Complaint.broadcast_consent).is_(True))
+    if with_status and filters.statuses:
+        conditions.append(col(Complaint.status).in_(filters.statuses))
+    if filters.sectors:
+        conditions.append(col(Complaint.sector).in_(filters.sectors))
+    if filters.areas:
+        conditions.append(col(Complaint.area).in_(filters.areas))
+    if filters.soum is not None:
+        conditions.append(col(Complaint.soum) == filters.soum)
+    if filters.languages:
+        conditions.append(col(Complaint.language).in_(filters.languages))
+    if filters.created_from is not None:
+        conditions.append(col(Complaint.created_at) >= as_utc(filters.created_from))
+    if filters.created_before is not None:
+        conditions.append(col(Complaint.created_at) < as_utc(filters.created_before))
+    if filters.broadcast_consent is not None:
+        conditions.append(col(Complaint.broadcast_consent).is_(filters.broadcast_consent))
+    if filters.reviewed is not None:
+        conditions.append(col(Complaint.reviewed).is_(filters.reviewed))
+    if filters.low_confidence:
+        conditions.append(col(Complaint.machine_confidence) < LOW_CONFIDENCE)
+    if filters.terms:
+        conditions.append(matches(session.get_bind().dialect.name, list(filters.terms)))
+    return conditions
+
+
+def _masked_callers(session: Session, call_ids: list[int]) -> dict[int, str]:
+    """call id → the caller's masked number (only that column is read)."""
+    if not call_ids:
+        return {}
+    query = select_columns(col(Call.id), col(Call.caller_masked)).where(col(Call.id).in_(call_ids))
+    return {call_id: masked for call_id, masked in session.connection().execute(query).all() if call_id is not None}
+
+
+def _newest_recordings(session: Session, complaint_ids: list[int]) -> dict[int, RecordingSummary]:
+    """complaint id → its newest recording (a retried call can leave more than one)."""
+    if not complaint_ids:
+        return {}
+    query = select(Recording).where(col(Recording.complaint_id).in_(complaint_ids)).order_by(col(Recording.id))
+    newest: dict[int, RecordingSummary] = {}
+    for recording in session.exec(query).all():
+        assert recording.complaint_id is not None
+        newest[recording.complaint_id] = RecordingSummary(
+            status=recording.status, duration_seconds=recording_duration(recording)
+        )
+    return newest
+
+
+def _summary(row: Any, caller: str, recording: RecordingSummary | None) -> ComplaintSummary:
     return ComplaintSummary(
-        reference=complaint.reference,
-        status=complaint.status,
-        status_reason=complaint.status_reason,
-        language=complaint.language,
-        sector=complaint.sector,
-        area=complaint.area,
-        broadcast_consent=complaint.broadcast_consent,
+        reference=row.reference,
+        status=row.status,
+        status_reason=row.status_reason,
+        language=row.language,
+        sector=row.sector,
+        area=row.area,
+        soum=row.soum,
+        broadcast_consent=row.broadcast_consent,
         caller=caller,
-        created_at=as_utc(complaint.created_at),
-        recording=_recording_summary(recording) if recording else None,
+        created_at=as_utc(row.created_at),
+        reviewed=row.reviewed,
+        machine_confidence=row.machine_confidence,
+        transcript_version=row.transcript_version,
+        snippet=snippet(row[-1] or ""),
+        recording=recording,
     )
 
 
-def _recording_summary(recording: Recording) -> RecordingSummary:
-    return RecordingSummary(status=recording.status, duration_seconds=recording_duration(recording))
+def snippet(text: str) -> str:
+    """At most SNIPPET_CHARS of `text`, cut at a word boundary, with "…" when something was left off."""
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    cut = text[:SNIPPET_CHARS]
+    head, space, _ = cut.rpartition(" ")
+    return (head if space and head else cut).rstrip() + "…"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from hotline.inbox_queries import Cursor
 from staff.endpoint import ApiError
@@ -109,3 +109,56 @@ def _in_range(value: datetime, message: str) -> datetime:
     if not EARLIEST <= utc <= LATEST:
         raise ApiError(400, message)
     return utc
+
+
+# --- inbox filters: date-range end, yes/no choices, soum code, search text -----------------------------
+
+MAX_SEARCH_CHARS = 200  # a search box; hotline.search keeps at most MAX_TERMS words of it anyway
+SOUM = re.compile(r"[0-9A-Za-z]{1,16}")  # a gazetteer code (Mongolia's are 4 digits)
+YES = frozenset({"yes", "true", "1", "on"})
+NO = frozenset({"no", "false", "0", "off"})
+
+
+def parse_moment(value: str | None, *, name: str, timezone: tzinfo, end_of_day: bool = False) -> datetime | None:
+    """Like parse_since, for the parameter `name`; with end_of_day a bare date means "until that day ends"
+    (the next local midnight, as an exclusive bound), so `to=2026-01-05` includes all of 5 January."""
+    try:
+        moment = parse_since(value, timezone=timezone)
+    except ApiError as exc:
+        raise ApiError(exc.status_code, exc.message.replace("since", name, 1)) from None
+    if moment is None or not end_of_day or value is None:
+        return moment
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        return moment  # a datetime: that instant is the bound
+    message = f"{name} must be {DATE_RANGE}, got {value!r}"
+    if day == date.max:
+        raise ApiError(400, message)
+    return _in_range(datetime.combine(day + timedelta(days=1), time(), tzinfo=timezone), message)
+
+
+def parse_yes_no(value: str | None, *, name: str) -> bool | None:
+    """`yes`/`no` (or true/false, 1/0, on/off); absent or empty means "either"."""
+    if value is None or not value.strip():
+        return None
+    word = value.strip().lower()
+    if word in YES or word in NO:
+        return word in YES
+    raise ApiError(400, f"{name} must be yes or no, got {value!r}")
+
+
+def parse_soum(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not SOUM.fullmatch(value.strip()):
+        raise ApiError(400, f"soum must be a gazetteer code of 1 to 16 letters or digits, got {value!r}")
+    return value.strip()
+
+
+def parse_search(value: str | None) -> str:
+    """The search box's text, at most MAX_SEARCH_CHARS; the core turns it into words, never into syntax."""
+    text = (value or "").strip()
+    if len(text) > MAX_SEARCH_CHARS:
+        raise ApiError(400, f"q must be at most {MAX_SEARCH_CHARS} characters, got {len(text)}")
+    return text
