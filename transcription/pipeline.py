@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hotline.audio_store import AudioStore
-from hotline.complaint_status import MAX_REASON, set_complaint_status
+from hotline.complaint_status import set_complaint_status, update_status_where
 from hotline.current_transcript import adopt_transcript
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, Tag, Transcript, utcnow
 from hotline.models.common import ensure_aware, saved_id
@@ -120,23 +120,18 @@ def _claim(engine: Engine, complaint_id: int, job_timeout_seconds: float) -> tup
     """Take the complaint for this job (one conditional update): its token and attempt number, or None."""
     now, token = utcnow(), new_token()
     with Session(engine) as session:
-        taken = session.exec(
-            update(Complaint)
-            .where(col(Complaint.id) == complaint_id)
-            .where(
-                col(Complaint.status).in_(_OPEN)
-                | ((col(Complaint.status) == ComplaintStatus.TRANSCRIBING) & lease_expired(Complaint, now))
-            )
-            .values(
-                status=ComplaintStatus.TRANSCRIBING,
-                status_reason="",
-                status_changed_at=now,
-                updated_at=now,
-                claimed_by=token,
-                lease_expires_at=lease_until(job_timeout_seconds, now=now),
-                transcribe_attempts=col(Complaint.transcribe_attempts) + 1,
-            )
-        ).rowcount
+        taken = update_status_where(
+            session,
+            col(Complaint.id) == complaint_id,
+            col(Complaint.status).in_(_OPEN)
+            | ((col(Complaint.status) == ComplaintStatus.TRANSCRIBING) & lease_expired(Complaint, now)),
+            status=ComplaintStatus.TRANSCRIBING,
+            values={
+                "claimed_by": token,
+                "lease_expires_at": lease_until(job_timeout_seconds, now=now),
+                "transcribe_attempts": col(Complaint.transcribe_attempts) + 1,
+            },
+        )
         session.commit()
         attempts = session.exec(select(Complaint.transcribe_attempts).where(Complaint.id == complaint_id)).one()
     return (token, attempts) if taken else None
@@ -201,20 +196,15 @@ def _release(
 
 
 def _release_claim(session: Session, complaint_id: int, token: str, *, status: ComplaintStatus, reason: str) -> bool:
-    now = utcnow()
     return bool(
-        session.exec(
-            update(Complaint)
-            .where(col(Complaint.id) == complaint_id, held_by(Complaint, token))
-            .values(
-                status=status,
-                status_reason=reason[:MAX_REASON],
-                status_changed_at=now,
-                updated_at=now,
-                claimed_by=None,
-                lease_expires_at=None,
-            )
-        ).rowcount
+        update_status_where(
+            session,
+            col(Complaint.id) == complaint_id,
+            held_by(Complaint, token),
+            status=status,
+            reason=reason,
+            values={"claimed_by": None, "lease_expires_at": None},
+        )
     )
 
 
