@@ -19,6 +19,7 @@ from ivr.routes import routes as ivr_routes
 from queue_workers.connection import redis_connection
 from queue_workers.dispatch import RQDispatcher
 from staff.routes import routes as staff_routes
+from staff.web.routes import routes as page_routes
 
 
 def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine: Engine | None = None) -> Starlette:
@@ -32,7 +33,7 @@ def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine:
         if engine is None:  # ours to close; a caller's engine is the caller's
             active.dispose()
 
-    routes = [declare(PUBLIC, Route("/healthz", health)), *ivr_routes, *staff_routes]
+    routes = [declare(PUBLIC, Route("/healthz", health)), *ivr_routes, *staff_routes, *page_routes]
     return Starlette(routes=routes, lifespan=lifespan)
 
 

@@ -1,5 +1,8 @@
 """Staff accounts: users, their passwords (scrypt) and API tokens (stored only as SHA-256 hashes).
 
+Every change an admin (or the `fixmyservice` command, actor "cli") makes to an account is audited in the
+same commit as the change; changes that should lock a browser out also end the user's web sessions.
+
 A token is random enough (256 bits) that a fast hash is the right way to store it: a database leak
 gives nothing usable, and checking a request costs one index look-up. Passwords are guessable by
 nature, so they get a slow, salted, memory-hard KDF instead.
@@ -16,10 +19,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from hotline.audit import Actor, AuditAction, record
 from hotline.models import ApiToken, Role, User, utcnow
 from hotline.models.common import ensure_aware, saved_id
+from hotline.web_sessions import end_user_sessions
 
 TOKEN_PREFIX = "fms_"
 MIN_PASSWORD_LENGTH = 12
@@ -43,6 +48,14 @@ class DuplicateUserError(AccountError):
 
 class UnknownUserError(AccountError):
     pass
+
+
+class WrongPasswordError(AccountError):
+    """The current password given to change it does not match."""
+
+
+class LastAdminError(AccountError):
+    """The change would leave no active admin, and nobody could manage users any more."""
 
 
 @dataclass(frozen=True)
@@ -89,17 +102,32 @@ def check_password_strength(password: str) -> None:
         raise AccountError(f"password must be at most {MAX_PASSWORD_LENGTH} characters")
 
 
-def create_user(session: Session, *, email: str, role: Role | str, password: str | None = None) -> User:
-    """Add a user; without a password the account can only use API tokens."""
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    role: Role | str,
+    password: str | None = None,
+    display_name: str = "",
+    actor: Actor | None = None,
+) -> User:
+    """Add a user; without a password the account can only use API tokens. Audited when an actor is given."""
     clean = normalise_email(email)
-    if role not in set(Role):
-        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(Role)}")
+    _check_role(role)
     if password is not None:
         check_password_strength(password)
     if find_user(session, email=clean) is not None:
         raise DuplicateUserError(f"a user with email {clean} already exists")
-    user = User(email=clean, role=Role(role), password_hash=hash_password(password) if password is not None else "")
+    user = User(
+        email=clean,
+        role=Role(role),
+        display_name=display_name.strip()[:200],
+        password_hash=hash_password(password) if password is not None else "",
+        password_changed_at=utcnow() if password is not None else None,
+    )
     session.add(user)
+    if actor is not None:
+        record(session, actor, AuditAction.USER_ADDED, **_user_object(clean), after=f"role={user.role}")
     try:
         session.commit()
     except IntegrityError as exc:  # lost a race with another `users add`
@@ -112,18 +140,22 @@ def find_user(session: Session, *, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
-def deactivate_user(session: Session, *, email: str) -> User:
-    """Lock an account out at once (its tokens stop working too) while keeping it for the audit trail."""
-    user = find_user(session, email=email)
-    if user is None:
-        raise UnknownUserError(f"no user with email {email.strip().lower()}")
+def deactivate_user(session: Session, *, email: str, actor: Actor | None = None) -> User:
+    """Lock an account out at once (its tokens and web sessions stop working too) while keeping it for the
+    audit trail. Audited when an actor is given."""
+    user = existing_user(session, email=email)
+    if user.role == Role.ADMIN and user.is_active:
+        _keep_an_admin(session, leaving=user)
     user.is_active = False
     session.add(user)
+    end_user_sessions(session, user_id=saved_id(user))
+    if actor is not None:
+        record(session, actor, AuditAction.USER_DEACTIVATED, **_user_object(user.email))
     session.commit()
     return user
 
 
-def create_token(session: Session, *, email: str, label: str = "") -> IssuedToken:
+def create_token(session: Session, *, email: str, label: str = "", actor: Actor | None = None) -> IssuedToken:
     """Issue a new API token for an active user; the clear token is returned once and never stored."""
     user = find_user(session, email=email)
     if user is None:
@@ -133,6 +165,8 @@ def create_token(session: Session, *, email: str, label: str = "") -> IssuedToke
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=saved_id(user), token_hash=token_hash(token), label=label.strip()[:200])
     session.add(row)
+    if actor is not None:
+        record(session, actor, AuditAction.TOKEN_ISSUED, **_user_object(user.email), after=row.label)
     session.commit()
     return IssuedToken(token=token, api_token=row)
 
@@ -164,15 +198,126 @@ def authenticate_token(session: Session, *, token: str) -> User | None:
     return user
 
 
-def revoke_token(session: Session, *, token_id: int) -> bool:
+def revoke_token(session: Session, *, token_id: int, actor: Actor | None = None) -> bool:
     """Refuse a token from now on; False when there is no such token or it was already revoked."""
     api_token = session.get(ApiToken, token_id)
     if api_token is None or api_token.revoked_at is not None:
         return False
     api_token.revoked_at = utcnow()
     session.add(api_token)
+    if actor is not None:
+        record(session, actor, AuditAction.TOKEN_REVOKED, object_type="api_token", object_id=str(token_id))
     session.commit()
     return True
+
+
+def change_own_password(
+    session: Session, *, user: User, current: str, new: str, actor: Actor, keep_session_id: int | None
+) -> None:
+    """A user changes their own password: the current one must match; every other session of theirs ends
+    (a thief who had one is out), the one they changed it from stays. Audited, one commit."""
+    if not verify_password(current, user.password_hash):
+        raise WrongPasswordError("the current password is not correct")
+    check_password_strength(new)
+    _set_password(user, new)
+    session.add(user)
+    end_user_sessions(session, user_id=saved_id(user), keep_session_id=keep_session_id)
+    record(session, actor, AuditAction.PASSWORD_CHANGED, **_user_object(user.email))
+    session.commit()
+
+
+def reset_password(session: Session, *, email: str, actor: Actor) -> str:
+    """Give a user a new random password, shown once to the admin to pass on; ends all their sessions."""
+    user = existing_user(session, email=email)
+    temporary = generate_password()
+    _set_password(user, temporary)
+    session.add(user)
+    end_user_sessions(session, user_id=saved_id(user))
+    record(session, actor, AuditAction.PASSWORD_RESET, **_user_object(user.email))
+    session.commit()
+    return temporary
+
+
+def generate_password() -> str:
+    """A random password well above the minimum length, easy to read out (URL-safe alphabet)."""
+    return secrets.token_urlsafe(15)  # 20 characters, 120 bits
+
+
+def change_role(session: Session, *, email: str, role: Role | str, actor: Actor) -> User:
+    """Give a user another role; it applies from their next request (roles are read on every request)."""
+    _check_role(role)
+    user = existing_user(session, email=email)
+    if user.role == role:
+        return user
+    if user.role == Role.ADMIN and user.is_active:
+        _keep_an_admin(session, leaving=user)
+    before, user.role = user.role, Role(role)
+    session.add(user)
+    record(
+        session,
+        actor,
+        AuditAction.USER_CHANGED,
+        **_user_object(user.email),
+        before=f"role={before}",
+        after=f"role={user.role}",
+    )
+    session.commit()
+    return user
+
+
+def reactivate_user(session: Session, *, email: str, actor: Actor) -> User:
+    """Let a deactivated user back in (their old sessions stay ended; tokens they had work again)."""
+    user = existing_user(session, email=email)
+    if user.is_active:
+        return user
+    user.is_active = True
+    session.add(user)
+    record(session, actor, AuditAction.USER_CHANGED, **_user_object(user.email), before="inactive", after="active")
+    session.commit()
+    return user
+
+
+def set_language(session: Session, *, user: User, language: str) -> None:
+    """Remember the interface language a user chose (which languages exist is the interface's business)."""
+    user.language = language[:16]
+    session.add(user)
+    session.commit()
+
+
+def list_users(session: Session) -> list[User]:
+    """Every account, active ones first, then by email: the admin's users page."""
+    return list(session.exec(select(User).order_by(col(User.is_active).desc(), col(User.email))))
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+
+
+def existing_user(session: Session, *, email: str) -> User:
+    """The user with this email, or UnknownUserError."""
+    user = find_user(session, email=email)
+    if user is None:
+        raise UnknownUserError(f"no user with email {email.strip().lower()}")
+    return user
+
+
+def _check_role(role: str) -> None:
+    if role not in set(Role):
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(Role)}")
+
+
+def _keep_an_admin(session: Session, *, leaving: User) -> None:
+    """Refuse to demote or deactivate the last active admin: nobody could add users or fix roles after."""
+    others = session.exec(
+        select(User.id).where(User.role == Role.ADMIN, User.is_active == True, User.id != leaving.id)  # noqa: E712
+    ).first()
+    if others is None:
+        raise LastAdminError(f"{leaving.email} is the last active admin; make another admin first")
+
+
+def _user_object(email: str) -> dict[str, str]:
+    return {"object_type": "user", "object_id": email}
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, *, length: int = 32) -> bytes:

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     SWEEP_EVERY_SECONDS: int = 5
     # /healthz says 503 when a recording or complaint nobody has tried yet has waited longer than this.
     HEALTH_MAX_WAIT_SECONDS: int = 600
+    # Staff web sessions end after this long without a request, and at the latest this long after login.
+    SESSION_IDLE_MINUTES: int = Field(default=8 * 60, ge=1)
+    SESSION_LIFETIME_HOURS: int = Field(default=7 * 24, ge=1)
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:

@@ -25,4 +25,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+# The staff pages' interface languages: compile each .po to the .mo gettext reads (the .mo is not committed).
+.venv/bin/pybabel compile -d staff/locale -D messages --statistics
 echo "setup: done (.venv/bin/fixmyservice is ready)"

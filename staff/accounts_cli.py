@@ -1,8 +1,9 @@
 """`fixmyservice users add|deactivate` and `fixmyservice tokens create|revoke`: thin edges over hotline.accounts.
 
 Both migrate first, so an admin can create the first account on a fresh data directory before
-the server has ever run. Errors go to stderr with exit status 1; a token is printed as the last
-line of stdout so scripts can take it with `tail -n 1`.
+the server has ever run. Every change is audited with the actor "cli" (whoever holds the server's
+shell). Errors go to stderr with exit status 1; a token is printed as the last line of stdout so
+scripts can take it with `tail -n 1`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import TextIO, TypeVar
 from sqlmodel import Session
 
 from hotline.accounts import AccountError, create_token, create_user, deactivate_user, revoke_token
+from hotline.audit import Actor
 from hotline.db import make_engine, migrate
 from hotline.settings import Settings
 
 T = TypeVar("T")
+CLI_ACTOR = Actor(user_id=None, label="cli")
 
 
 def add_user_command(settings: Settings, *, email: str, role: str, password_stdin: bool, stdin: TextIO) -> int:
@@ -26,7 +29,9 @@ def add_user_command(settings: Settings, *, email: str, role: str, password_stdi
     if password_stdin:
         password = stdin.readline().rstrip("\r\n")
     try:
-        user = _with_session(settings, lambda session: create_user(session, email=email, role=role, password=password))
+        user = _with_session(
+            settings, lambda session: create_user(session, email=email, role=role, password=password, actor=CLI_ACTOR)
+        )
     except AccountError as exc:
         print(f"fixmyservice: {exc}", file=sys.stderr)
         return 1
@@ -38,7 +43,9 @@ def add_user_command(settings: Settings, *, email: str, role: str, password_stdi
 def create_token_command(settings: Settings, *, email: str, label: str, stdout: TextIO) -> int:
     """Create an API token for a user and print it, once, as the last line."""
     try:
-        issued = _with_session(settings, lambda session: create_token(session, email=email, label=label))
+        issued = _with_session(
+            settings, lambda session: create_token(session, email=email, label=label, actor=CLI_ACTOR)
+        )
     except AccountError as exc:
         print(f"fixmyservice: {exc}", file=sys.stderr)
         return 1
@@ -50,7 +57,7 @@ def create_token_command(settings: Settings, *, email: str, label: str, stdout: 
 def deactivate_user_command(settings: Settings, *, email: str) -> int:
     """Lock a user out (staff who leave); the account and what it did stay on record."""
     try:
-        user = _with_session(settings, lambda session: deactivate_user(session, email=email))
+        user = _with_session(settings, lambda session: deactivate_user(session, email=email, actor=CLI_ACTOR))
     except AccountError as exc:
         print(f"fixmyservice: {exc}", file=sys.stderr)
         return 1
@@ -60,7 +67,7 @@ def deactivate_user_command(settings: Settings, *, email: str) -> int:
 
 def revoke_token_command(settings: Settings, *, token_id: int) -> int:
     """Revoke one API token by the id printed when it was created."""
-    if not _with_session(settings, lambda session: revoke_token(session, token_id=token_id)):
+    if not _with_session(settings, lambda session: revoke_token(session, token_id=token_id, actor=CLI_ACTOR)):
         print(f"fixmyservice: no live API token with id {token_id}", file=sys.stderr)
         return 1
     print(f"revoked API token {token_id}")

@@ -2,7 +2,8 @@
 
 The walk covers the app's whole table (descending into Mounts), so a route added without a declaration
 fails here. Each declaration is then checked with real requests: API routes refuse anonymous callers
-(401) and every role they do not list (403), webhooks refuse unsigned posts, public routes ask for nothing.
+(401) and every role they do not list (403), pages send anonymous visitors to the login form (303) and
+refuse every role they do not list (403), webhooks refuse unsigned posts, public routes ask for nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from hotline.access import PUBLIC, TWILIO, Access, AccessKind, declare, declared
 from hotline.models import User
 from hotline.models.users import Role
 from hotline.settings import Settings
+from staff.web.csrf import session_csrf_token
+from staff.web.page import is_page_route
+from staff.web.sessions_cookie import SESSION_COOKIE, unsign
+from tests.staff.web.conftest import csrf_of, log_in, make_user
 
 # A role no route lists: proves refusal is by default, not by naming whom to keep out.
 UNLISTED_ROLE = "unassigned"
@@ -59,8 +64,20 @@ def _method(route: BaseRoute) -> str:
     return sorted(methods - {"HEAD"})[0]
 
 
-def _of_kind(table: list[tuple[str, BaseRoute, Access]], kind: AccessKind) -> list[tuple[str, BaseRoute, Access]]:
-    return [entry for entry in table if entry[2].kind is kind]
+def _of_kind(
+    table: list[tuple[str, BaseRoute, Access]], kind: AccessKind, *, pages: bool = False
+) -> list[tuple[str, BaseRoute, Access]]:
+    """Entries of one kind; role routes split into the API's (Bearer tokens) and the pages' (a login session)."""
+    return [
+        entry
+        for entry in table
+        if entry[2].kind is kind and (kind is not AccessKind.ROLES or is_page_route(entry[1]) == pages)
+    ]
+
+
+def _route_methods(route: BaseRoute) -> list[str]:
+    methods: set[str] = (route.methods if isinstance(route, Route) else None) or {"GET"}
+    return sorted(methods - {"HEAD"})
 
 
 # --- the table --------------------------------------------------------------------------------------
@@ -86,6 +103,12 @@ def test_the_table_has_each_kind_where_expected(table: list[tuple[str, BaseRoute
     assert all(access.kind is AccessKind.ROLES for path, access in by_path.items() if path.startswith("/api/"))
     webhooks = [access for path, access in by_path.items() if path.startswith("/ivr/") and "/prompts/" not in path]
     assert webhooks and all(access is TWILIO for access in webhooks)
+    assert by_path["/login"] is PUBLIC and by_path["/static"] is PUBLIC
+    assert by_path["/admin/users"] == roles(Role.ADMIN)
+    # Every role route is either an API route (under /api/) or a page, never something in between.
+    for path, route, access in table:
+        if access.kind is AccessKind.ROLES:
+            assert path.startswith("/api/") != is_page_route(route), path
 
 
 # --- each declaration, enforced -------------------------------------------------------------------
@@ -122,6 +145,38 @@ def test_api_routes_refuse_anonymous_callers_and_unlisted_roles(
     assert refused_checked >= len(api_routes)  # every API route refused at least the unlisted role
 
 
+def test_pages_send_anonymous_visitors_to_the_login_and_refuse_unlisted_roles(
+    client: TestClient, session: Session, settings: Settings, table: list[tuple[str, BaseRoute, Access]]
+) -> None:
+    pages = [
+        (path, method, access)
+        for path, route, access in _of_kind(table, AccessKind.ROLES, pages=True)
+        for method in _route_methods(route)
+        if path != "/logout"
+    ]  # logout would end the walking session
+    assert len(pages) >= 10, "no pages found"
+    for path, method, _ in pages:
+        response = client.request(method, concrete(path), follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login"), (method, path)
+    refused_checked = 0
+    for role in [*Role, UNLISTED_ROLE]:
+        make_user(session, f"{role}-page@example.org", role)
+        log_in(client, f"{role}-page@example.org")
+        # The session's CSRF token, so a post is judged on its role, not refused for a missing token.
+        csrf = session_csrf_token(unsign(client.cookies[SESSION_COOKIE], settings=settings) or "", settings=settings)
+        for path, method, access in pages:
+            data = {"csrf_token": csrf} if method == "POST" else None
+            response = client.request(method, concrete(path), data=data, follow_redirects=False)
+            if access.admits(role):
+                assert response.status_code not in (303, 401, 403), (path, method, role, response.status_code)
+            else:
+                assert response.status_code == 403, (path, method, role, response.status_code)
+                assert f"({role})" in response.text
+                refused_checked += 1
+        client.cookies.clear()
+    assert refused_checked >= len(pages)  # every page refused at least the unlisted role
+
+
 def test_webhook_routes_refuse_unsigned_requests(
     client: TestClient, table: list[tuple[str, BaseRoute, Access]]
 ) -> None:
@@ -133,8 +188,12 @@ def test_webhook_routes_refuse_unsigned_requests(
 
 
 def test_public_routes_ask_for_no_credentials(client: TestClient, table: list[tuple[str, BaseRoute, Access]]) -> None:
+    # Public forms (log in, language) still need the CSRF token of the page they came from, as a browser sends.
+    login_csrf = csrf_of(client.get("/login").text)
     for path, route, _ in _of_kind(table, AccessKind.PUBLIC):
-        response = client.request(_method(route), concrete(path))
+        method = _method(route)
+        data = {"csrf_token": login_csrf} if is_page_route(route) and method == "POST" else None
+        response = client.request(method, concrete(path), data=data, follow_redirects=False)
         assert response.status_code not in (401, 403), path
 
 
