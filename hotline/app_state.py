@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
+from hotline.places import PlaceDirectory
 from hotline.ports import JobDispatcher
 from hotline.settings import Settings
 
@@ -26,6 +27,9 @@ class AppState:
     settings: Settings
     engine: Engine
     jobs: JobDispatcher
+    # The country's places for staff tagging (the composition root builds it from the gazetteer); without
+    # one, staff can tag the deployment's areas but no soum (see hotline.places).
+    places: PlaceDirectory | None = None
 
 
 def app_state(connection: HTTPConnection) -> AppState:

@@ -1,7 +1,9 @@
-"""JSON API handlers for staff tools: the deployment's menu and one complaint with everything about it.
+"""JSON API handlers for staff tools: the deployment's menu, its places, and one complaint with everything
+about it.
 
 Handlers only parse parameters (staff.params) and call the core queries; the SQL lives in
-hotline.complaint_queries. What a role may see is decided there too: producers get consented complaints only.
+hotline.complaint_queries. What a role may see is decided there too: producers get consented complaints
+only, and no internal notes.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from typing import Any
 
 from hotline.access import sees_only_consented
 from hotline.complaint_queries import complaint_detail
+from hotline.complaint_tags import SOUM_LEVELS
 from hotline.deployment import Deployment
 from hotline.models import ComplaintStatus
 from staff.endpoint import ApiError, ApiRequest
-from staff.params import parse_reference
+from staff.params import choices, parse_limit, parse_reference
 
 
 def menu(api: ApiRequest) -> dict[str, Any]:
@@ -37,9 +40,26 @@ def menu_document(deployment: Deployment) -> dict[str, Any]:
 
 
 def complaint(api: ApiRequest) -> Any:
-    """One complaint with its recording, newest transcript and tags; one the user may not see does not exist."""
+    """One complaint with its recording, every transcript version, tags, notes and status history; one the user
+    may not see does not exist."""
     reference = parse_reference(api.path_params["reference"])
-    detail = complaint_detail(api.session, reference=reference, consented_only=sees_only_consented(api.user.role))
+    outsider = sees_only_consented(api.user.role)
+    detail = complaint_detail(api.session, reference=reference, consented_only=outsider, with_notes=not outsider)
     if detail is None:
         raise ApiError(404, f"no complaint with reference {reference}")
     return detail
+
+
+PLACE_LEVELS = ("area", *SOUM_LEVELS)
+
+
+def places(api: ApiRequest) -> dict[str, Any]:
+    """Places (areas, soums, districts) whose Cyrillic or Latin name contains `q`, for the tag editor."""
+    text = (api.query.get("q") or "").strip()
+    if len(text) > 100:
+        raise ApiError(400, f"q must be at most 100 characters, got {len(text)}")
+    levels = choices(api.query.getlist("level"), name="level", allowed=list(PLACE_LEVELS))
+    found = api.places.search(text, levels=levels, limit=parse_limit(api.query.get("limit"))) if text else []
+    return {
+        "items": [{"code": p.code, "level": p.level, "name": p.name, "area": p.area, "names": p.names} for p in found]
+    }

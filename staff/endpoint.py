@@ -1,8 +1,14 @@
 """The edge API clients talk to: check the Bearer token and its role, run a sync handler in a worker thread.
 
-Handlers get an `ApiRequest` (session, settings, user, parameters) and return plain data; this module is
-the only place in the API that knows about Starlette requests and how errors are shaped. `api_route`
-builds a route from one `Access` declaration that is both enforced here and recorded on the route.
+Handlers get an `ApiRequest` (session, settings, user, parameters, the JSON body of a write) and return
+plain data, a `Reply` with another status (201), or a `FileReply` streamed with HTTP Range support; this
+module is the only place in the API that knows about Starlette requests and how errors are shaped.
+`api_route` builds a route from one `Access` declaration that is both enforced here and recorded on the
+route, with the documentation staff.openapi publishes.
+
+A write (any method but GET) is one unit of work: the handler's changes and their audit events commit
+together after it returns, and nothing is written when it raises (a refusal from the core, hotline
+.review_errors, becomes 409, 400 or 403 with its message).
 """
 
 from __future__ import annotations
@@ -11,25 +17,33 @@ import dataclasses
 import json
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from hotline.access import Access, AccessKind, declare
 from hotline.accounts import authenticate_token
-from hotline.app_state import app_state
+from hotline.app_state import AppState, app_state
+from hotline.audit import Actor
+from hotline.db import write_session
 from hotline.models import User
 from hotline.models.common import ensure_aware
+from hotline.places import AreaDirectory, PlaceDirectory
+from hotline.review_errors import Conflict, Invalid, NotPermitted, ReviewRefused
 from hotline.settings import Settings
 
 REALM = 'Bearer realm="fixmyservice"'
+MAX_JSON_BYTES = 64 * 1024  # a 20,000-character Cyrillic transcript is ~40 kB of UTF-8
+DOC_ATTRIBUTE = "api_doc"  # where a route keeps its RouteDoc for staff.openapi
+_REFUSAL_STATUS: dict[type[ReviewRefused], int] = {Conflict: 409, Invalid: 400, NotPermitted: 403}
 
 
 class Utf8JSONResponse(JSONResponse):
@@ -57,14 +71,77 @@ class ApiRequest:
     user: User
     path_params: Mapping[str, Any]
     query: QueryParams
+    body: Any = None  # the parsed JSON of a write; None for reads
+    address: str = ""  # the client's address, for the audit log
+    services: AppState | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.of(self.user, address=self.address)
+
+    @property
+    def places(self) -> PlaceDirectory:
+        """The country's places if the app was given them, else the deployment's areas alone."""
+        given = self.services.places if self.services is not None else None
+        return given if given is not None else AreaDirectory(self.settings.deployment)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A handler's answer with a status other than 200, e.g. 201 for a created version."""
+
+    body: Any
+    status_code: int = 200
+
+
+@dataclass(frozen=True)
+class FileReply:
+    """A stored file to stream (with Range support); never cached by shared caches."""
+
+    path: Path
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Param:
+    """A documented query parameter."""
+
+    name: str
+    description: str
+    schema: dict[str, Any] = field(default_factory=lambda: {"type": "string"})
+    repeats: bool = False
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    """What staff.openapi says about a route beyond its path, method, roles and docstring."""
+
+    query: tuple[Param, ...] = ()
+    body: dict[str, Any] | None = None  # JSON schema of the request body
+    responses: Mapping[int, str] = field(default_factory=dict)  # status -> description, besides the defaults
+    media_type: str = "application/json"
 
 
 Handler = Callable[[ApiRequest], Any]
 
 
-def api_route(path: str, handler: Handler, access: Access, *, methods: Sequence[str] = ("GET",)) -> Route:
+def api_route(
+    path: str,
+    handler: Handler,
+    access: Access,
+    *,
+    methods: Sequence[str] = ("GET",),
+    doc: RouteDoc | None = None,
+) -> Route:
     """A route whose endpoint enforces `access` and which records it, so the app's route table can be audited."""
-    return declare(access, Route(path, api_endpoint(handler, access=access), methods=list(methods)))
+    route = declare(access, Route(path, api_endpoint(handler, access=access), methods=list(methods)))
+    setattr(route, DOC_ATTRIBUTE, doc or RouteDoc())
+    return route
+
+
+def route_doc(route: object) -> RouteDoc | None:
+    doc = getattr(route, DOC_ATTRIBUTE, None)
+    return doc if isinstance(doc, RouteDoc) else None
 
 
 def api_endpoint(handler: Handler, *, access: Access) -> Callable[[Request], Any]:
@@ -72,14 +149,50 @@ def api_endpoint(handler: Handler, *, access: Access) -> Callable[[Request], Any
     if access.kind is not AccessKind.ROLES:
         raise ValueError(f"API routes are for users with roles, not {access}")
 
-    async def endpoint(request: Request) -> Utf8JSONResponse:
+    async def endpoint(request: Request) -> Response:
         token = bearer_token(request.headers.get("Authorization", ""))
         if token is None:
             return _unauthorized("missing Bearer token in the Authorization header", invalid=False)
-        return await run_in_threadpool(_run, handler, access, request, token)
+        raw = b""
+        if request.method != "GET":
+            try:
+                raw = await read_capped(request, limit=MAX_JSON_BYTES)
+            except ApiError as exc:
+                return _error(exc.status_code, exc.message)
+        return await run_in_threadpool(_run, handler, access, request, token, raw)
 
     endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
     return endpoint
+
+
+async def read_capped(request: Request, *, limit: int) -> bytes:
+    """The body, read as a stream that stops at `limit` bytes (413 beyond it, before any parsing)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"a request body is at most {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"a request body is at most {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_json_body(raw: bytes, content_type: str) -> Any:
+    """The JSON document of a write (None when there is no body); a non-JSON or malformed body is a 400."""
+    if not raw.strip():
+        return None  # the handler says what it wanted (most want an object; a reveal wants nothing)
+    kind = content_type.split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise ApiError(400, f"send a JSON body with Content-Type: application/json, not {kind or 'none'}")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ApiError(400, "the request body is not UTF-8") from None
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, f"the request body is not valid JSON: {exc}"[:300]) from None
 
 
 def bearer_token(header: str) -> str | None:
@@ -89,27 +202,56 @@ def bearer_token(header: str) -> str | None:
     return value.strip()
 
 
-def _run(handler: Handler, access: Access, request: Request, token: str) -> Utf8JSONResponse:
+def _run(handler: Handler, access: Access, request: Request, token: str, raw: bytes) -> Response:
     services = app_state(request)
-    with Session(services.engine, expire_on_commit=False) as session:
+    writes = request.method != "GET"
+    # A write takes SQLite's write lock up front (hotline.db.write_session), so it never fails half-way
+    # with "database is locked" after reading; reads need no lock.
+    opened = write_session(services.engine) if writes else Session(services.engine, expire_on_commit=False)
+    with opened as session:
         user = authenticate_token(session, token=token)
         if user is None:
             return _unauthorized("invalid or revoked token", invalid=True)
         if not access.admits(user.role):
             return _error(403, f"this route is for {', '.join(sorted(access.roles))}; your role is {user.role}")
-        api = ApiRequest(
-            session=session,
-            settings=services.settings,
-            user=user,
-            path_params=request.path_params,
-            query=request.query_params,
-        )
         try:
             reject_control_characters(request.path_params, request.query_params.multi_items())
-            body = handler(api)
+            api = ApiRequest(
+                session=session,
+                settings=services.settings,
+                user=user,
+                path_params=request.path_params,
+                query=request.query_params,
+                body=parse_json_body(raw, request.headers.get("content-type", "")) if writes else None,
+                address=request.client.host if request.client else "",
+                services=services,
+            )
+            result = handler(api)
         except ApiError as exc:
+            session.rollback()
             return _error(exc.status_code, exc.message)
-    return Utf8JSONResponse(jsonable(body))
+        except ReviewRefused as exc:
+            session.rollback()
+            return _error(_status_of(exc), exc.message)
+        if writes:
+            session.commit()
+    return _response(result)
+
+
+def _status_of(exc: ReviewRefused) -> int:
+    for kind, status in _REFUSAL_STATUS.items():
+        if isinstance(exc, kind):
+            return status
+    return 400
+
+
+def _response(result: Any) -> Response:
+    if isinstance(result, FileReply):
+        # private: a caller's voice must not sit in a shared cache; Range requests are FileResponse's own.
+        return FileResponse(result.path, media_type=result.media_type, headers={"Cache-Control": "private, no-store"})
+    if isinstance(result, Reply):
+        return Utf8JSONResponse(jsonable(result.body), status_code=result.status_code)
+    return Utf8JSONResponse(jsonable(result))
 
 
 def reject_control_characters(path_params: Mapping[str, Any], query: Iterable[tuple[str, str]]) -> None:
