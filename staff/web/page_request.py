@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from hotline.models import User, WebSession
+from hotline.places import AreaDirectory, PlaceDirectory
 from hotline.settings import Settings
 from staff.web.i18n import LANGUAGES, translations
 from staff.web.responses import render
@@ -51,6 +52,8 @@ class PublicPageRequest:
     address: str = ""
     user_agent: str = ""
     cookies: Mapping[str, str] = field(default_factory=dict)
+    # The country's places for tagging a soum, from the composition root (None: the app has no gazetteer).
+    given_places: PlaceDirectory | None = None
 
     @classmethod
     def build(cls, request: Request, *, form: FormData | None, language: str, **fields: Any) -> Self:
@@ -70,6 +73,11 @@ class PublicPageRequest:
     @property
     def user_or_none(self) -> User | None:
         return None
+
+    @property
+    def places(self) -> PlaceDirectory:
+        """The country's places if the app was given them, else the deployment's areas alone."""
+        return self.given_places if self.given_places is not None else AreaDirectory(self.settings.deployment)
 
     def gettext(self, message: str, **variables: Any) -> str:
         """`message` in the page's language, with %(name)s placeholders filled."""
