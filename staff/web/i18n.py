@@ -65,13 +65,18 @@ def translations(language: str) -> NullTranslations:
     """The catalogue for a language (English is the source language and needs none)."""
     if language == DEFAULT_LANGUAGE or language not in LANGUAGES:
         return NullTranslations()
-    po = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return load_catalogue(LOCALE_DIR, language)
+
+
+def load_catalogue(locale_dir: Path, language: str) -> NullTranslations:
+    """The compiled .mo when it is at least as new as its .po, else the .po compiled in memory."""
+    po = locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     mo = po.with_suffix(".mo")
+    if not po.exists():
+        raise RuntimeError(f"the {language} interface catalogue is missing: {po}")
     if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as compiled:
             return Translations(compiled, domain=DOMAIN)
-    if not po.exists():
-        raise RuntimeError(f"the {language} interface catalogue is missing: {po} (run scripts/setup.sh)")
     with po.open("rb") as source:
         catalog = read_po(source, locale=language, domain=DOMAIN)
     buffer = io.BytesIO()
