@@ -10,6 +10,7 @@ translations, form and query) in a worker thread and return a response, usually 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 from urllib.parse import quote
 
 from sqlmodel import Session
@@ -28,9 +29,11 @@ from staff.web.page_request import LANGUAGE_COOKIE, PageError, PageRequest, Publ
 from staff.web.responses import with_security_headers
 from staff.web.sessions_cookie import SESSION_COOKIE, clear_session_cookie, session_token
 
+SAFE_METHODS = frozenset({"GET", "HEAD"})  # they change nothing, so they need no CSRF token
 PAGE_ATTRIBUTE = "is_page"  # marks page routes in the table, so tests can tell them from API routes
 MAX_FORM_BYTES = 256 * 1024  # a transcript is a few kB; nothing a staff form sends comes near this
 
+P = TypeVar("P", bound=PublicPageRequest)
 Handler = Callable[[PageRequest], Response]
 PublicHandler = Callable[[PublicPageRequest], Response]
 
@@ -71,7 +74,7 @@ def is_page_route(route: object) -> bool:
 
 def login_url(request: Request) -> str:
     """Where an anonymous visitor is sent: the login form, coming back here afterwards (for page views)."""
-    if request.method != "GET":
+    if request.method not in SAFE_METHODS:
         return "/login"
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return "/login?next=" + quote(here, safe="/")
@@ -103,7 +106,7 @@ def _serve(handler: Handler, access: Access, request: Request, form: FormData | 
         )
         if not access.admits(live.user.role):
             return with_security_headers(page.forbidden_role())
-        if request.method != "GET" and not _csrf_ok(request, form, expected=page.csrf_token):
+        if request.method not in SAFE_METHODS and not _csrf_ok(request, form, expected=page.csrf_token):
             return with_security_headers(page.csrf_refused())
         return with_security_headers(_run(handler, page))
 
@@ -124,7 +127,7 @@ def _serve_public(handler: PublicHandler, request: Request, form: FormData | Non
             form=form,
             csrf_token=csrf.pre_session_csrf_token(nonce, settings=settings),
         )
-        if request.method != "GET" and not (
+        if request.method not in SAFE_METHODS and not (
             csrf.same_origin(request, settings=settings)
             and csrf.pre_session_token_valid(request, form, settings=settings)
         ):
@@ -136,11 +139,11 @@ def _serve_public(handler: PublicHandler, request: Request, form: FormData | Non
     return with_security_headers(response)
 
 
-def _run(handler: Callable[[PublicPageRequest], Response] | Handler, page: PageRequest | PublicPageRequest) -> Response:
+def _run(handler: Callable[[P], Response], page: P) -> Response:
     try:
         if any(_forbidden_control(v) for _, v in page.all_parameters()):
             raise PageError(400, page.gettext("The request contains a control character."))
-        return handler(page)  # type: ignore[arg-type]
+        return handler(page)
     except PageError as exc:
         page.session.rollback()
         return error_page(page, status_code=exc.status_code, message=exc.message, headers=exc.headers)
@@ -159,7 +162,7 @@ def _forbidden_control(text: str) -> bool:
 
 
 async def _read_form(request: Request) -> FormData | Response | None:
-    if request.method == "GET":
+    if request.method in SAFE_METHODS:
         return None
     length = request.headers.get("content-length")
     if length is None and "transfer-encoding" in request.headers:

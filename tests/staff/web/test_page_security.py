@@ -121,3 +121,10 @@ def test_a_signed_in_user_can_still_open_the_login_form(client: TestClient, sess
     user: User = make_user(session, "admin@example.org", "admin")
     log_in(client, user.email)
     assert csrf_of(client.get("/login").text)
+
+
+def test_head_needs_a_session_but_no_csrf_token(client: TestClient, session: Session) -> None:
+    make_user(session, "admin@example.org", "admin")
+    assert client.head("/admin/users", follow_redirects=False).status_code == 303
+    log_in(client, "admin@example.org")
+    assert client.head("/admin/users").status_code == 200
