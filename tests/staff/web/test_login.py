@@ -241,3 +241,11 @@ def test_limits_hold_across_web_processes(
     other_app = create_app(make_settings(tmp_path, database_url), jobs=RecordingDispatcher(), engine=engine)
     with TestClient(other_app, base_url=str(client.base_url)) as other:
         assert log_in(other, "admin@example.org").status_code == 429
+
+
+def test_an_unknown_email_costs_the_same_scrypt_work_as_a_known_one() -> None:
+    """Response time must not tell which accounts exist: the stand-in hash has the real cost parameters."""
+    from hotline import accounts, login_limits
+
+    scheme, n, r, p, _, _ = login_limits._dummy_hash().split("$")
+    assert (scheme, int(n), int(r), int(p)) == ("scrypt", accounts.SCRYPT_N, accounts.SCRYPT_R, accounts.SCRYPT_P)
