@@ -13,7 +13,7 @@
 
   function showRate() {
     if (rateLabel) {
-      rateLabel.textContent = player.playbackRate.toFixed(2).replace(/0$/, "") + "×";
+      rateLabel.textContent = String(Number(player.playbackRate.toFixed(2))) + "×";
     }
   }
 
