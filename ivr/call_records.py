@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Session, SQLModel, select
@@ -80,11 +81,11 @@ _SELECT_CALL = select(*_COLUMNS).where(_CALLS.c.twilio_call_sid == bindparam("si
 
 @cache
 def _insert_call(dialect: str) -> ReturningInsert[Any]:
-    return insert_unless_exists(dialect, _CALLS, unique="twilio_call_sid").returning(*_COLUMNS)
+    return insert_unless_exists(dialect, _CALLS, unique="twilio_call_sid").returning(_CALLS.c.id)
 
 
 def get_or_create_call(
-    session: Session,
+    connection: Connection,
     *,
     call_sid: str,
     from_number: str,
@@ -94,10 +95,11 @@ def get_or_create_call(
 ) -> CallRecord:
     """The call's row, made on first sight. Every step calls this; only the first (`expect_new`) usually inserts.
 
-    The insert is one `INSERT … ON CONFLICT DO NOTHING RETURNING` statement: a retried or concurrent
-    webhook for the same CallSid finds the row instead of failing, without a savepoint round trip.
+    The insert is one `INSERT … ON CONFLICT DO NOTHING RETURNING id` statement: a retried or concurrent
+    webhook for the same CallSid finds the row instead of failing, without a savepoint round trip. Only the
+    id comes back (the rest is what we just wrote): describing returned columns cost the drivers more.
     """
-    if not expect_new and (existing := find_call(session, call_sid=call_sid)) is not None:
+    if not expect_new and (existing := find_call(connection, call_sid=call_sid)) is not None:
         return existing
     now = utcnow()
     values = {
@@ -111,23 +113,33 @@ def get_or_create_call(
         "created_at": now,
         "updated_at": now,
     }
-    row = session.execute(_insert_call(session.get_bind().dialect.name), values).first()
-    if row is not None:
-        return CallRecord(**row._mapping)
-    found = find_call(session, call_sid=call_sid)
+    new_id = connection.execute(_insert_call(connection.dialect.name), values).scalar()
+    if new_id is not None:
+        return CallRecord(
+            id=new_id,
+            twilio_call_sid=call_sid,
+            called_number=to_number,
+            language=None,
+            sector=None,
+            area=None,
+            broadcast_consent=None,
+            outcome=CallOutcome.IN_MENU,
+            ended_at=None,
+        )
+    found = find_call(connection, call_sid=call_sid)
     if found is None:  # the conflicting row vanished between the two statements: nothing deletes calls
         raise RuntimeError(f"call {call_sid} neither inserted nor found")
     return found
 
 
-def find_call(session: Session, *, call_sid: str) -> CallRecord | None:
-    row = session.execute(_SELECT_CALL, {"sid": call_sid}).first()
+def find_call(connection: Connection, *, call_sid: str) -> CallRecord | None:
+    row = connection.execute(_SELECT_CALL, {"sid": call_sid}).first()
     return CallRecord(**row._mapping) if row is not None else None
 
 
-def update_call(session: Session, call: CallRecord, **changes: Any) -> CallRecord:
+def update_call(connection: Connection, call: CallRecord, **changes: Any) -> CallRecord:
     """Write the changed fields (one UPDATE) and return the call as it now is."""
-    session.execute(update(_CALLS).where(_CALLS.c.id == call.id).values(**changes, updated_at=utcnow()))
+    connection.execute(update(_CALLS).where(_CALLS.c.id == call.id).values(**changes, updated_at=utcnow()))
     known = {name: value for name, value in changes.items() if name in _FIELD_NAMES}
     return replace(call, **known)
 
@@ -137,6 +149,15 @@ _FIELD_NAMES = frozenset(f.name for f in fields(CallRecord))
 
 def complaint_for_call(session: Session, call: CallRecord) -> Complaint | None:
     return session.exec(select(Complaint).where(Complaint.call_id == call.id)).first()
+
+
+_COMPLAINTS: Table = Complaint.__table__  # type: ignore[attr-defined]
+_CALL_HAS_COMPLAINT = select(_COMPLAINTS.c.id).where(_COMPLAINTS.c.call_id == bindparam("call_id")).limit(1)
+
+
+def has_complaint(connection: Connection, call: CallRecord) -> bool:
+    """Whether the call left a complaint, without loading it (the call-status callback asks at every hang-up)."""
+    return connection.execute(_CALL_HAS_COMPLAINT, {"call_id": call.id}).first() is not None
 
 
 def attach_recording(
@@ -181,7 +202,7 @@ def attach_recording(
         recording.updated_at = utcnow()
         session.add(recording)
     if call.outcome != CallOutcome.REPORTED:
-        update_call(session, call, outcome=CallOutcome.REPORTED)
+        update_call(session.connection(), call, outcome=CallOutcome.REPORTED)
     return complaint, recording
 
 
@@ -201,18 +222,18 @@ def note_absent_recording(session: Session, *, call: CallRecord, recording_sid: 
             ),
             lambda: find_recording(session, recording_sid=recording_sid),
         )
-    update_call(session, call, outcome=CallOutcome.NO_RECORDING)
+    update_call(session.connection(), call, outcome=CallOutcome.NO_RECORDING)
 
 
-def record_call_status(session: Session, *, call: CallRecord, status: str, duration: int | None) -> CallRecord:
+def record_call_status(connection: Connection, *, call: CallRecord, status: str, duration: int | None) -> CallRecord:
     changes: dict[str, object] = {"twilio_status": status if status in CALL_STATUSES else "unknown"}
     if status in FINAL_CALL_STATUSES:
         changes["ended_at"] = call.ended_at or utcnow()
         if duration is not None:
             changes["duration_seconds"] = duration
-        if call.outcome in (CallOutcome.IN_MENU, CallOutcome.RECORDING) and complaint_for_call(session, call) is None:
+        if call.outcome in (CallOutcome.IN_MENU, CallOutcome.RECORDING) and not has_complaint(connection, call):
             changes["outcome"] = CallOutcome.HUNG_UP
-    return update_call(session, call, **changes)
+    return update_call(connection, call, **changes)
 
 
 def find_complaint(session: Session, *, reference: str) -> Complaint | None:

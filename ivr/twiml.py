@@ -7,6 +7,8 @@ only when the caller typed nothing, which the step handler counts as a missing a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.deployment import Deployment
@@ -16,6 +18,30 @@ from ivr.prompts import Voice
 GATHER_TIMEOUT_SECONDS = 7
 AREA_MAX_DIGITS = 4
 REFERENCE_MAX_DIGITS = REFERENCE_LENGTH  # the longest reference a caller types (legacy ones have 7 digits)
+RENDERED_LIMIT = 4096  # screens kept; a deployment has a few hundred (steps x languages x attempts)
+
+_rendered: dict[tuple[Hashable, ...], tuple[Deployment, str]] = {}
+
+
+def rendered(deployment: Deployment, key: tuple[Hashable, ...], build: Callable[[], VoiceResponse]) -> str:
+    """The XML of a screen that is the same for every caller, built and serialised once per deployment.
+
+    Menus depend only on the deployment, the language, our URL and the attempt; building them with the
+    twilio library and serialising them through ElementTree was a fifth of a webhook's CPU. `key` must
+    name everything the screen depends on besides the deployment. The deployment is immutable but not
+    hashable, so entries are keyed by its identity and keep it alive, which stops the identity being
+    reused by another deployment (tests build many). Threads may race to build the same screen: both
+    build the same text, and either may be kept.
+    """
+    entry_key = (id(deployment), *key)
+    entry = _rendered.get(entry_key)
+    if entry is not None and entry[0] is deployment:
+        return entry[1]
+    xml = str(build())
+    if len(_rendered) >= RENDERED_LIMIT:
+        _rendered.clear()
+    _rendered[entry_key] = (deployment, xml)
+    return xml
 
 
 def step_url(base_url: str, step: str, attempt: int, **extra: str) -> str:
