@@ -27,11 +27,11 @@ from hotline.accounts import create_user
 from hotline.db import make_engine, migrate
 from hotline.settings import Settings
 from ivr.media_server import MediaServer
-from ivr.simulator import SimulatedCall
 from queue_workers import context
 from queue_workers.connection import redis_url_of
 from queue_workers.dispatch import RQDispatcher
 from queue_workers.worker import preload, run_worker
+from tests.calls import place_call
 from tests.conftest import TWILIO_SID, TWILIO_TOKEN, make_settings
 from tests.queue_workers.conftest import ENGLISH_REPORT, KOREAN_DEPLOYMENT, KOREAN_REPORT
 from tests.transcription.audio_factory import AudioFactory
@@ -77,8 +77,8 @@ def live_site(workdir: Path) -> Iterator[LiveSite]:
             preload(settings)
             app = create_app(settings, jobs=RQDispatcher(redis, settings), engine=engine)
             with TestClient(app, base_url=base_url) as client:
-                decoded = _call(client, settings, media, KOREAN_REPORT, speech.speech())
-                manual = _call(client, settings, media, ENGLISH_REPORT, speech.speech())
+                decoded = place_call(client, settings, media, KOREAN_REPORT, speech.speech())
+                manual = place_call(client, settings, media, ENGLISH_REPORT, speech.speech())
             run_worker(settings, burst=True)  # intake, then the transcription it enqueues
         with Session(engine) as session:
             create_user(session, email=ADMIN[0], role="admin", password=ADMIN[1])
@@ -89,20 +89,6 @@ def live_site(workdir: Path) -> Iterator[LiveSite]:
         engine.dispose()
         with contextlib.suppress(Exception):
             redis.shutdown(nosave=True)
-
-
-def _call(client: TestClient, settings: Settings, media: MediaServer, digits: list[str], audio: Path) -> str:
-    heard = SimulatedCall(
-        client=client,
-        base_url=settings.public_base_url,
-        auth_token=TWILIO_TOKEN,
-        account_sid=TWILIO_SID,
-        digits=digits,
-        audio=audio,
-        media=media,
-    ).run()
-    assert heard.reference, heard.heard
-    return heard.reference
 
 
 @contextlib.contextmanager

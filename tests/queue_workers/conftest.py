@@ -21,11 +21,11 @@ from fixmyservice.app import create_app
 from hotline.deployment import DEPLOYMENTS_DIR
 from hotline.settings import Settings
 from ivr.media_server import MediaServer
-from ivr.simulator import SimulatedCall
 from queue_workers import context
 from queue_workers.connection import redis_url_of
 from queue_workers.dispatch import RQDispatcher
 from queue_workers.worker import preload
+from tests.calls import place_call
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_SID, TWILIO_TOKEN, make_settings
 from tests.transcription.audio_factory import AudioFactory
 
@@ -100,17 +100,7 @@ def call_in(worker_settings: Settings, engine, media: MediaServer) -> Caller:  #
         redis = context.current_context().dispatcher.connection
         app = create_app(worker_settings, jobs=RQDispatcher(redis, worker_settings), engine=engine)
         with TestClient(app, base_url=PUBLIC_BASE_URL) as client:
-            heard = SimulatedCall(
-                client=client,
-                base_url=PUBLIC_BASE_URL,
-                auth_token=TWILIO_TOKEN,
-                account_sid=TWILIO_SID,
-                digits=digits,
-                audio=recording,
-                media=media,
-            ).run()
-        assert heard.reference, heard.heard
-        return heard.reference
+            return place_call(client, worker_settings, media, digits, recording)
 
     return run
 
