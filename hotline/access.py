@@ -3,7 +3,8 @@
 A route table is then its own access list: a test walks the app's routes and fails on any route
 without a declaration, so a new route cannot silently be open to everyone. The declaration is plain
 data and the record is an attribute, so the core stays free of the web framework; the edges enforce it
-(ivr's webhook wrapper checks Twilio's signature, staff's API wrapper checks the token's role).
+(ivr's webhook wrapper checks Twilio's signature; staff's API wrapper checks the token's role and its page
+wrapper the browser session's role and CSRF token).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ R = TypeVar("R")
 class AccessKind(StrEnum):
     PUBLIC = "public"  # anyone: the health check, prompt audio Twilio fetches for <Play>
     TWILIO = "twilio"  # signed webhooks only; the signature is the credential
-    ROLES = "roles"  # a live API token whose user has one of the listed roles
+    ROLES = "roles"  # a signed-in user (page session or API token) with one of the listed roles
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ TWILIO = Access(AccessKind.TWILIO)
 
 
 def roles(*allowed: Role) -> Access:
-    """Access for holders of an API token whose user has one of these roles."""
+    """Access for signed-in users (a page session or an API token) with one of these roles."""
     unknown = [r for r in allowed if not isinstance(r, Role)]
     if unknown:
         raise TypeError(f"roles() takes Role members, got {unknown!r}")
