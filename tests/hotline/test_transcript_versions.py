@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from hotline.audit import Actor
+from hotline.db import write_session
 from hotline.models import AuditEvent, Complaint, ComplaintStatus, Transcript
 from hotline.models.common import ensure_aware
 from hotline.review_errors import Conflict, Invalid
@@ -141,3 +145,37 @@ def test_text_is_stored_in_nfc(session: Session) -> None:
     decomposed = "Ховд аймаг и\u0306"  # и + combining breve = й
     saved = save_version(session, complaint=complaint, text=decomposed, based_on_version=0, actor=actor)
     assert saved.text == "Ховд аймаг й"
+
+
+def test_two_reviewers_saving_at_the_same_moment_get_one_version_and_one_refusal(
+    session: Session, engine: Engine
+) -> None:
+    _, first = reviewer(session, email="first@example.org")
+    _, second = reviewer(session, email="second@example.org")
+    complaint = make_complaint(session, status=ComplaintStatus.IN_REVIEW)
+    make_transcript(session, complaint)
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def save(actor: Actor) -> None:
+        start.wait(timeout=30)  # both ask at once; SQLite's writer lock then orders them, PostgreSQL's row lock too
+        with write_session(engine) as own:
+            mine = own.get(Complaint, complaint.id)
+            assert mine is not None
+            try:
+                save_version(own, complaint=mine, text=f"by {actor.label}", based_on_version=1, actor=actor)
+                own.commit()
+                outcomes[actor.label] = "saved"
+            except OutdatedVersion:
+                own.rollback()
+                outcomes[actor.label] = "refused"
+
+    threads = [threading.Thread(target=save, args=(actor,)) for actor in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes.values()) == ["refused", "saved"]
+    winner = next(label for label, outcome in outcomes.items() if outcome == "saved")
+    assert _versions(session, complaint)[1:] == [(2, "staff", f"by {winner}")]
+    assert audit_actions(session) == ["transcript_saved"]

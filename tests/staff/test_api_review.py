@@ -164,18 +164,18 @@ def test_accepting_and_setting_tags_keeps_each_verdict_with_its_author(
     client: TestClient, session: Session, staff: dict[str, str]
 ) -> None:
     complaint = make_complaint(session, status=S.IN_REVIEW, sector="health", area="84")
-    suggestion = make_tag(session, complaint, kind="sector", code="roads", source="transcript", suggested=True)
+    suggestion = make_tag(session, complaint, kind="sector", code="infrastructure", source="transcript", suggested=True)
     url = f"/api/complaints/{complaint.reference}/tags"
 
     accepted = post(client, url, staff, {"action": "accept", "tag_id": suggestion.id})
     assert accepted.status_code == 200, accepted.text
-    assert accepted.json()["sector"] == "roads"
+    assert accepted.json()["sector"] == "infrastructure"
     assert post(client, url, staff, {"action": "set", "kind": "area", "code": "83"}).json()["area"] == "83"
     assert post(client, url, staff, {"action": "clear", "kind": "area"}).json()["area"] is None
 
     tags = {(t["kind"], t["code"], t["source"]): t for t in _detail(client, complaint.reference, staff)["tags"]}
-    assert tags[("sector", "roads", "transcript")]["decision"] == "accepted"
-    assert tags[("sector", "roads", "transcript")]["decided_by"] == "staff@example.org"
+    assert tags[("sector", "infrastructure", "transcript")]["decision"] == "accepted"
+    assert tags[("sector", "infrastructure", "transcript")]["decided_by"] == "staff@example.org"
     assert tags[("area", "83", "staff")]["decision"] == "accepted" and tags[("area", "83", "staff")]["label"]
     assert [e.action for e in session.exec(select(AuditEvent)).all()] == ["tag_changed"] * 3
 
