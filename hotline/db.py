@@ -131,15 +131,17 @@ def _writer_lock(engine: Engine) -> threading.Lock:
 
 
 @cache
-def insert_unless_exists(dialect: str, table: Table, *, unique: str) -> PostgresInsert | SQLiteInsert:
-    """`INSERT … ON CONFLICT (unique) DO NOTHING` for SQLite or PostgreSQL (both speak it).
+def insert_unless_exists(dialect: str, table: Table, *, unique: str | None) -> PostgresInsert | SQLiteInsert:
+    """`INSERT … ON CONFLICT (unique) DO NOTHING` for SQLite or PostgreSQL (both speak it); `unique=None`
+    gives way on any unique key of the table.
 
     Built once per model and passed its values at execution: building the statement per request cost
     more than running it.
     """
+    index_elements = [unique] if unique is not None else None
     if dialect == "postgresql":
-        return postgresql_insert(table).on_conflict_do_nothing(index_elements=[unique])
-    return sqlite_insert(table).on_conflict_do_nothing(index_elements=[unique])
+        return postgresql_insert(table).on_conflict_do_nothing(index_elements=index_elements)
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=index_elements)
 
 
 def alembic_config(url: str) -> Config:

@@ -3,58 +3,31 @@
 Twilio retries webhooks and may deliver the recording callback before or after the <Record>
 action; unique keys on Twilio's SIDs plus insert-or-read make any order converge on one row.
 None of them commits: a webhook step is one unit of work, committed once by the edge, so a
-failure half-way leaves nothing behind. Races on an insert are settled inside a savepoint.
+failure half-way leaves nothing behind. Races on an insert are settled by `INSERT … ON CONFLICT
+DO NOTHING` and a read of the row the other request made, with no savepoint round trips.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Table, bindparam, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import ReturningInsert
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from hotline.db import insert_unless_exists
 from hotline.models import Call, CallOutcome, Complaint, Recording, RecordingStatus, utcnow
 from hotline.models.common import saved_id
 from hotline.privacy import PhoneNumberProtector, mask_number
-from hotline.recording_queries import find_recording
 from hotline.references import issue_reference
-
-T = TypeVar("T", bound=SQLModel)
 
 # Twilio's final call statuses; anything else means the call is still going.
 FINAL_CALL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 CALL_STATUSES = FINAL_CALL_STATUSES | {"queued", "initiated", "ringing", "in-progress"}
-
-
-def insert_or_get(session: Session, make: Callable[[], T], find: Callable[[], T | None], *, tries: int = 5) -> T:
-    """Insert a row unless a concurrent or earlier request already did; return the row either way.
-
-    The insert runs in a savepoint, so losing a race (or drawing a taken reference) undoes only that
-    insert, never the rest of the unit of work.
-    """
-    for _ in range(tries):
-        existing = find()
-        if existing is not None:
-            return existing
-        row = make()
-        try:
-            with session.begin_nested():
-                session.add(row)
-            return row
-        except IntegrityError:
-            continue
-    existing = find()
-    if existing is None:
-        raise RuntimeError("could not insert or find the row after several tries")
-    return existing
 
 
 @dataclass(frozen=True)
@@ -147,82 +120,131 @@ def update_call(connection: Connection, call: CallRecord, **changes: Any) -> Cal
 _FIELD_NAMES = frozenset(f.name for f in fields(CallRecord))
 
 
-def complaint_for_call(session: Session, call: CallRecord) -> Complaint | None:
-    return session.exec(select(Complaint).where(Complaint.call_id == call.id)).first()
-
-
 _COMPLAINTS: Table = Complaint.__table__  # type: ignore[attr-defined]
-_CALL_HAS_COMPLAINT = select(_COMPLAINTS.c.id).where(_COMPLAINTS.c.call_id == bindparam("call_id")).limit(1)
+_RECORDINGS: Table = Recording.__table__  # type: ignore[attr-defined]
+_COMPLAINT_OF_CALL = select(_COMPLAINTS.c.id, _COMPLAINTS.c.reference).where(
+    _COMPLAINTS.c.call_id == bindparam("call_id")
+)
+_RECORDING_FIELDS = ("id", "complaint_id", "status", "source_url", "reported_duration_seconds")
+_RECORDING_BY_SID = select(*(_RECORDINGS.c[name] for name in _RECORDING_FIELDS)).where(
+    _RECORDINGS.c.twilio_recording_sid == bindparam("sid")
+)
+
+
+@dataclass(frozen=True)
+class CallComplaint:
+    """The call's one complaint, as the call flow needs it: to read its reference back to the caller."""
+
+    id: int
+    reference: str
 
 
 def has_complaint(connection: Connection, call: CallRecord) -> bool:
     """Whether the call left a complaint, without loading it (the call-status callback asks at every hang-up)."""
-    return connection.execute(_CALL_HAS_COMPLAINT, {"call_id": call.id}).first() is not None
+    return complaint_of_call(connection, call) is not None
+
+
+def complaint_of_call(connection: Connection, call: CallRecord) -> CallComplaint | None:
+    row = connection.execute(_COMPLAINT_OF_CALL, {"call_id": call.id}).first()
+    return CallComplaint(id=row.id, reference=row.reference) if row is not None else None
+
+
+@cache
+def _insert_complaint(dialect: str) -> ReturningInsert[Any]:
+    # Either unique key may be taken: the call's (another webhook of this call made the complaint) or the
+    # reference (a concurrent call drew the same number after our look-up). Both are settled by the caller.
+    return insert_unless_exists(dialect, _COMPLAINTS, unique=None).returning(_COMPLAINTS.c.id)
+
+
+@cache
+def _insert_recording(dialect: str) -> ReturningInsert[Any]:
+    return insert_unless_exists(dialect, _RECORDINGS, unique="twilio_recording_sid").returning(_RECORDINGS.c.id)
 
 
 def attach_recording(
     session: Session, *, call: CallRecord, recording_sid: str, recording_url: str, reported_duration: int | None
-) -> tuple[Complaint, Recording]:
-    """The caller's message exists: make (or find) the call's one complaint and the recording row."""
-    call_id = saved_id(call)
+) -> CallComplaint:
+    """The caller's message exists: make (or find) the call's one complaint and the recording row.
 
-    def make_complaint() -> Complaint:
-        return Complaint(
-            reference=issue_reference(session),
-            call_id=call_id,
-            language=call.language or "",
-            sector=call.sector,
-            area=call.area,
-            broadcast_consent=bool(call.broadcast_consent),
-        )
-
-    complaint = insert_or_get(session, make_complaint, lambda: complaint_for_call(session, call))
-
-    def make_recording() -> Recording:
-        return Recording(
-            twilio_recording_sid=recording_sid,
-            call_id=call_id,
-            complaint_id=complaint.id,
-            source_url=recording_url,
-            reported_duration_seconds=reported_duration,
-        )
-
-    recording = insert_or_get(session, make_recording, lambda: find_recording(session, recording_sid=recording_sid))
-    changed = False
-    if recording.complaint_id is None or recording.status == RecordingStatus.ABSENT:
-        # An "absent" report followed by real audio: trust the audio.
-        recording.complaint_id = complaint.id
-        recording.status = RecordingStatus.PENDING if recording.status == RecordingStatus.ABSENT else recording.status
-        changed = True
-    if recording_url and not recording.source_url:
-        recording.source_url, changed = recording_url, True
-    if reported_duration and not recording.reported_duration_seconds:
-        recording.reported_duration_seconds, changed = reported_duration, True
-    if changed:
-        recording.updated_at = utcnow()
-        session.add(recording)
+    Plain `INSERT … ON CONFLICT DO NOTHING` and look-ups on the step's connection, no ORM objects: this
+    step did six times the work of a menu step, most of it loading and flushing rows through the ORM. The
+    session is used only to issue a new reference (hotline.references reads through one).
+    """
+    connection = session.connection()
+    complaint = complaint_of_call(connection, call) or _new_complaint(session, connection, call)
+    _attach(connection, call, complaint, recording_sid, recording_url, reported_duration)
     if call.outcome != CallOutcome.REPORTED:
-        update_call(session.connection(), call, outcome=CallOutcome.REPORTED)
-    return complaint, recording
+        update_call(connection, call, outcome=CallOutcome.REPORTED)
+    return complaint
 
 
-def note_absent_recording(session: Session, *, call: CallRecord, recording_sid: str | None) -> None:
+def _new_complaint(session: Session, connection: Connection, call: CallRecord, *, tries: int = 5) -> CallComplaint:
+    values = {
+        "call_id": saved_id(call),
+        "language": call.language or "",
+        "sector": call.sector,
+        "area": call.area,
+        "broadcast_consent": bool(call.broadcast_consent),
+    }
+    for _ in range(tries):
+        reference = issue_reference(session)
+        new_id = connection.execute(_insert_complaint(connection.dialect.name), {**values, "reference": reference})
+        if (complaint_id := new_id.scalar()) is not None:
+            return CallComplaint(id=complaint_id, reference=reference)
+        if (existing := complaint_of_call(connection, call)) is not None:
+            return existing  # another webhook of this call made it first
+        # Otherwise a concurrent call took this reference since the look-up: draw again.
+    raise RuntimeError(f"could not insert or find the complaint of call {call.twilio_call_sid} after {tries} tries")
+
+
+def _attach(
+    connection: Connection,
+    call: CallRecord,
+    complaint: CallComplaint,
+    recording_sid: str,
+    recording_url: str,
+    reported_duration: int | None,
+) -> None:
+    """The recording row, made with the complaint, or (made earlier by another callback) completed."""
+    values = {
+        "twilio_recording_sid": recording_sid,
+        "call_id": saved_id(call),
+        "complaint_id": complaint.id,
+        "source_url": recording_url,
+        "reported_duration_seconds": reported_duration,
+    }
+    if connection.execute(_insert_recording(connection.dialect.name), values).scalar() is not None:
+        return
+    existing = connection.execute(_RECORDING_BY_SID, {"sid": recording_sid}).one()
+    changes: dict[str, object] = {}
+    if existing.complaint_id is None or existing.status == RecordingStatus.ABSENT:
+        # An "absent" report followed by real audio: trust the audio.
+        changes["complaint_id"] = complaint.id
+        if existing.status == RecordingStatus.ABSENT:
+            changes["status"] = RecordingStatus.PENDING
+    if recording_url and not existing.source_url:
+        changes["source_url"] = recording_url
+    if reported_duration and not existing.reported_duration_seconds:
+        changes["reported_duration_seconds"] = reported_duration
+    if changes:
+        connection.execute(
+            update(_RECORDINGS).where(_RECORDINGS.c.id == existing.id).values(**changes, updated_at=utcnow())
+        )
+
+
+def note_absent_recording(connection: Connection, *, call: CallRecord, recording_sid: str | None) -> None:
     """Twilio heard nothing: keep a trace on the call (and the SID) but never an empty complaint."""
-    call_id = saved_id(call)
-    if complaint_for_call(session, call) is not None:
+    if has_complaint(connection, call):
         return  # a real recording already made the complaint; a stray "absent" changes nothing
     if recording_sid:
-        insert_or_get(
-            session,
-            lambda: Recording(
-                twilio_recording_sid=recording_sid,
-                call_id=call_id,
-                status=RecordingStatus.ABSENT,
-                last_error="Twilio reported the recording as absent (no audio)",
-            ),
-            lambda: find_recording(session, recording_sid=recording_sid),
-        )
-    update_call(session.connection(), call, outcome=CallOutcome.NO_RECORDING)
+        values = {
+            "twilio_recording_sid": recording_sid,
+            "call_id": saved_id(call),
+            "status": RecordingStatus.ABSENT,
+            "last_error": "Twilio reported the recording as absent (no audio)",
+        }
+        connection.execute(_insert_recording(connection.dialect.name), values)  # an earlier row is left as it is
+    update_call(connection, call, outcome=CallOutcome.NO_RECORDING)
 
 
 def record_call_status(connection: Connection, *, call: CallRecord, status: str, duration: int | None) -> CallRecord:

@@ -145,9 +145,9 @@ def recorded(hook: Webhook) -> str:
         hook.number("RecordingDuration"),
     )
     if not sid or not url or duration == 0:
-        records.note_absent_recording(hook.session, call=call, recording_sid=sid or None)
+        records.note_absent_recording(hook.connection, call=call, recording_sid=sid or None)
         return _screen(voice_, twiml.ending, "no_recording")
-    complaint, _ = records.attach_recording(
+    complaint = records.attach_recording(
         hook.session, call=call, recording_sid=sid, recording_url=url, reported_duration=duration
     )
     return str(twiml.reference_readout(voice_, complaint.reference))  # differs per caller: not kept
@@ -167,16 +167,16 @@ def recording_status(hook: Webhook) -> None:
     sid, status = hook.recording_sid, hook.form.get("RecordingStatus", "")
     duration = hook.number("RecordingDuration")
     if status == "completed" and sid and duration != 0:
-        _, recording = records.attach_recording(
+        records.attach_recording(
             hook.session,
             call=call,
             recording_sid=sid,
             recording_url=hook.form.get("RecordingUrl", ""),
             reported_duration=duration,
         )
-        hook.after_commit.append(lambda: hook.jobs.recording_ready(recording.twilio_recording_sid))
+        hook.after_commit.append(lambda: hook.jobs.recording_ready(sid))
     elif status in ("absent", "completed"):
-        records.note_absent_recording(hook.session, call=call, recording_sid=sid or None)
+        records.note_absent_recording(hook.connection, call=call, recording_sid=sid or None)
     return None
 
 

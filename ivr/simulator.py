@@ -10,6 +10,7 @@ import re
 import secrets
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -155,6 +156,13 @@ def _find_reference(heard: list[str]) -> str | None:
 
 
 def _duration(path: Path) -> int:
+    """The RecordingDuration Twilio would report; probed once per file version (ffprobe is a process each)."""
+    stat = path.stat()
+    return _probed_duration(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _probed_duration(path: Path, _mtime_ns: int, _size: int) -> int:
     try:
         return max(1, round(probe_audio(path).duration_seconds or 1))
     except AudioRejected:

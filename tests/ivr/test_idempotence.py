@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
-from hotline.models import Call, Complaint, Recording
+from hotline.models import Call, Complaint, Recording, RecordingStatus
 from ivr.simulator import CallTranscript
-from tests.conftest import PUBLIC_BASE_URL, TWILIO_TOKEN, RecordingDispatcher
+from tests.conftest import PUBLIC_BASE_URL, TWILIO_TOKEN, RecordingDispatcher, reread
 from tests.ivr.conftest import Caller
 
 
@@ -77,3 +77,31 @@ def test_unknown_call_status_callback_is_recorded(client: TestClient, session: S
     assert _replay(client, url, form) == 204
     call = session.exec(select(Call)).one()
     assert call.twilio_status == "no-answer" and call.ended_at is not None
+
+
+def test_an_absent_report_then_real_audio_trusts_the_audio(place_call: Caller, client: TestClient, session: Session):
+    """Twilio first says the recording is absent, then delivers it: the row becomes the complaint's, pending."""
+    heard = place_call(["1", "1", "1", "84#", "1"])
+    action_url, action_form = next((u, f) for u, f in heard.requests if "/ivr/recorded" in u)
+    status_url, status_form = next((u, f) for u, f in heard.requests if "/ivr/recording-status" in u)
+    complaint = session.exec(select(Complaint)).one()
+    session.delete(session.exec(select(Recording)).one())
+    session.commit()
+    absent = {k: v for k, v in status_form.items() if k != "RecordingUrl"} | {
+        "RecordingStatus": "absent",
+        "RecordingDuration": "0",
+    }
+    assert _replay(client, status_url, absent) == 204  # the complaint exists: nothing is noted
+    session.delete(complaint)
+    session.commit()
+    assert _replay(client, status_url, absent) == 204  # no complaint yet: an absent row is kept
+    assert session.exec(select(Recording)).one().status == RecordingStatus.ABSENT
+
+    assert _replay(client, action_url, action_form) == 200
+    assert _replay(client, status_url, status_form) == 204
+    reread(session)
+    recording = session.exec(select(Recording)).one()
+    complaint = session.exec(select(Complaint)).one()
+    assert (recording.status, recording.complaint_id) == (RecordingStatus.PENDING, complaint.id)
+    assert recording.source_url == action_form["RecordingUrl"]
+    assert recording.reported_duration_seconds == int(action_form["RecordingDuration"])
