@@ -6,7 +6,6 @@ since notes may mention people and the audit log outlives them.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +14,8 @@ from sqlmodel import Session, col, select
 from hotline.audit import Actor, AuditAction, record
 from hotline.models import Complaint, Note, User
 from hotline.models.common import ensure_aware, saved_id
-from hotline.review_errors import Invalid, NotPermitted
+from hotline.review_errors import NotPermitted
+from hotline.review_text import clean_text
 
 MAX_NOTE_CHARS = 5_000
 
@@ -32,13 +32,7 @@ def add_note(session: Session, *, complaint: Complaint, text: str, actor: Actor)
     """Add a note by the actor (a user: notes always have an author) and audit it (no commit)."""
     if actor.user_id is None:
         raise NotPermitted("only a signed-in user can write a note")
-    clean = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
-    if not clean:
-        raise Invalid("a note cannot be empty")
-    if len(clean) > MAX_NOTE_CHARS:
-        raise Invalid(f"a note is at most {MAX_NOTE_CHARS:,} characters, this one has {len(clean):,}")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in clean):
-        raise Invalid("a note cannot contain control characters")
+    clean = clean_text(text, what="note", max_chars=MAX_NOTE_CHARS, required=True)
     note = Note(complaint_id=saved_id(complaint), author_id=actor.user_id, text=clean)
     session.add(note)
     session.flush()

@@ -16,6 +16,7 @@ from hotline.audit import Actor, AuditAction, record
 from hotline.models import Complaint, ComplaintStatus, StatusChange, utcnow
 from hotline.models.common import saved_id
 from hotline.review_errors import Conflict, Invalid
+from hotline.review_text import clean_text
 
 S = ComplaintStatus
 MAX_REASON = 1000  # the width of Complaint.status_reason and StatusChange.reason
@@ -83,9 +84,7 @@ def change_status(
     """
     target = _target(to)
     current = complaint.status
-    reason = reason.strip()
-    if len(reason) > MAX_REASON:
-        raise Invalid(f"a reason is at most {MAX_REASON} characters, got {len(reason)}")
+    reason = clean_text(reason, what="reason", max_chars=MAX_REASON)
     if target not in _allowed(STAFF_MOVES, current):
         raise IllegalTransition(current, target, staff_moves(current))
     original_id = _check_duplicate(session, complaint, target, duplicate_of)

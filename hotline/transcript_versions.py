@@ -9,7 +9,6 @@ conditional UPDATE of the complaint's version counter, so it holds between proce
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,11 +22,11 @@ from hotline.current_transcript import adopt_transcript
 from hotline.models import Complaint, ComplaintStatus, Transcript, TranscriptSource, User, utcnow
 from hotline.models.common import ensure_aware, saved_id
 from hotline.review_errors import Conflict, Invalid
+from hotline.review_text import clean_text
 from hotline.word_diff import DiffPart, changed_words, word_diff
 
 MAX_TRANSCRIPT_CHARS = 20_000  # a three-minute call is ~500 words; this leaves room for long manual notes
 _BUSY = (ComplaintStatus.RECEIVED, ComplaintStatus.TRANSCRIBING)  # the machine may still write version 1
-_KEPT_CONTROLS = {"\n", "\t"}
 
 
 class OutdatedVersion(Conflict):
@@ -57,12 +56,7 @@ class TranscriptVersion:
 
 def normalise_transcript(text: str) -> str:
     """NFC, unified line ends, trimmed; control characters and texts over the cap are refused."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    if any(unicodedata.category(ch) == "Cc" and ch not in _KEPT_CONTROLS for ch in text):
-        raise Invalid("a transcript cannot contain control characters")
-    if len(text) > MAX_TRANSCRIPT_CHARS:
-        raise Invalid(f"a transcript is at most {MAX_TRANSCRIPT_CHARS:,} characters, this one has {len(text):,}")
-    return text
+    return clean_text(text, what="transcript", max_chars=MAX_TRANSCRIPT_CHARS)
 
 
 def save_version(

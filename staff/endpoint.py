@@ -154,7 +154,7 @@ def api_endpoint(handler: Handler, *, access: Access) -> Callable[[Request], Any
         if token is None:
             return _unauthorized("missing Bearer token in the Authorization header", invalid=False)
         raw = b""
-        if request.method != "GET":
+        if is_write(request.method):
             try:
                 raw = await read_capped(request, limit=MAX_JSON_BYTES)
             except ApiError as exc:
@@ -164,6 +164,11 @@ def api_endpoint(handler: Handler, *, access: Access) -> Callable[[Request], Any
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__
     return endpoint
+
+
+def is_write(method: str) -> bool:
+    """Every method but GET and HEAD changes something, so it gets a body, a write transaction and a commit."""
+    return method not in ("GET", "HEAD")
 
 
 async def read_capped(request: Request, *, limit: int) -> bytes:
@@ -204,7 +209,7 @@ def bearer_token(header: str) -> str | None:
 
 def _run(handler: Handler, access: Access, request: Request, token: str, raw: bytes) -> Response:
     services = app_state(request)
-    writes = request.method != "GET"
+    writes = is_write(request.method)
     # A write takes SQLite's write lock up front (hotline.db.write_session), so it never fails half-way
     # with "database is locked" after reading; reads need no lock.
     opened = write_session(services.engine) if writes else Session(services.engine, expire_on_commit=False)

@@ -60,7 +60,7 @@ def test_unknown_status_and_overlong_reason_are_invalid(session: Session) -> Non
     complaint = make_complaint(session, status=S.IN_REVIEW)
     with pytest.raises(Invalid, match="unknown status"):
         change_status(session, complaint=complaint, to="resolved", actor=actor)
-    with pytest.raises(Invalid, match="at most 1000"):
+    with pytest.raises(Invalid, match="at most 1,000"):
         change_status(session, complaint=complaint, to=S.CLOSED, actor=actor, reason="x" * 1001)
 
 

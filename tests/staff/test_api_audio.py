@@ -96,3 +96,12 @@ def test_no_stored_recording_or_a_missing_file_is_404(
     response = client.get(f"/api/complaints/{lost.reference}/audio", headers=staff)
     assert response.status_code == 404 and "missing" in response.json()["error"]
     assert not Path(settings.audio_dir, "2026/01/05/gone.wav").exists()
+
+
+def test_head_gives_the_length_without_the_body(
+    client: TestClient, session: Session, settings: Settings, staff: dict[str, str]
+) -> None:
+    complaint = _with_audio(session, settings)
+    response = client.head(f"/api/complaints/{complaint.reference}/audio", headers=staff)
+    assert response.status_code == 200 and response.content == b""
+    assert response.headers["content-length"] == str(len(AUDIO))

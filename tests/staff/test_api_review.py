@@ -253,3 +253,29 @@ def test_status_history_includes_the_system_moves(client: TestClient, session: S
     history = _detail(client, complaint.reference, staff)["status_history"]
     assert [(h["from_status"], h["to_status"], h["actor"]) for h in history] == [("received", "failed", None)]
     assert session.exec(select(StatusChange).order_by(col(StatusChange.id))).first() is not None
+
+
+def test_related_lists_the_same_caller_and_similar_complaints_without_the_number(
+    client: TestClient, session: Session, staff: dict[str, str]
+) -> None:
+    this = make_complaint(session, sector="health", area="84")
+    again = make_complaint(session, sector="welfare", area="11", broadcast_consent=False)
+    neighbour = make_complaint(session, sector="health", area="84", caller_number="+97688000001")
+    response = client.get(f"/api/complaints/{this.reference}/related", headers=staff)
+    assert response.status_code == 200, response.text
+    assert [c["reference"] for c in response.json()["same_caller"]] == [again.reference]
+    assert [c["reference"] for c in response.json()["similar"]] == [neighbour.reference]
+    assert "99112233" not in response.text
+    producer = client.get(f"/api/complaints/{this.reference}/related", headers=bearer(session, "producer"))
+    assert producer.json()["same_caller"] == []  # the caller kept that one off the air
+
+
+@pytest.mark.parametrize("suffix", ["/status", "/notes"])
+def test_a_nul_in_typed_text_is_400_not_a_database_error(
+    client: TestClient, session: Session, staff: dict[str, str], suffix: str
+) -> None:
+    complaint = make_complaint(session, status=S.IN_REVIEW)
+    body = {"status": "closed", "reason": "done\x00"} if suffix == "/status" else {"text": "seen\x00"}
+    response = post(client, f"/api/complaints/{complaint.reference}{suffix}", staff, body)
+    assert response.status_code == 400 and "control characters" in response.json()["error"]
+    assert count(session, AuditEvent) == 0
