@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# ffmpeg/ffprobe decode callers' audio; espeak-ng and sox make test speech; chromium runs the browser tests;
-# wrk drives benchmarks/webhooks.py.
-APT_PACKAGES=(ffmpeg espeak-ng sox chromium fonts-noto-core wrk)
+# ffmpeg/ffprobe decode callers' audio; espeak-ng and sox make test speech; chromium runs the browser tests,
+# with Noto fonts for Mongolian Cyrillic and Khmer (core) and for the Korean test deployment's Hangul (cjk)
+# in their screenshots; wrk drives benchmarks/webhooks.py.
+APT_PACKAGES=(ffmpeg espeak-ng sox chromium fonts-noto-core fonts-noto-cjk wrk)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -85,3 +85,14 @@ def test_an_admin_reveals_a_number_only_on_request(page: Page, site: LiveSite) -
     assert "•" in masked
     page.get_by_role("button", name="Reveal number (audited)").click()
     expect(page.locator("#revealed-number")).to_have_text("+97699000001")
+
+
+def test_switch_the_interface_to_mongolian(page: Page, site: LiveSite) -> None:
+    log_in(page, *STAFF, next_path=f"/complaints/{site.decoded_reference}")
+    page.get_by_label("Language", exact=True).select_option("mn")  # the menu submits itself on change
+    expect(page.get_by_role("heading", name="Бичлэг")).to_be_visible()
+    expect(page.get_by_role("heading", name="Машины бичвэр")).to_be_visible()
+    expect(page.get_by_role("button", name="Гарах")).to_be_visible()
+    screenshot(page, "complaint-page-mn")
+    page.get_by_label("Хэл", exact=True).select_option("en")  # and back, so the other tests read English
+    expect(page.get_by_role("heading", name="Recording")).to_be_visible()
