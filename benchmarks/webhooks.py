@@ -74,7 +74,7 @@ class Result:
     def line(self, baseline: Result | None) -> str:
         ratio = f"{self.rps / baseline.rps:5.2f}x" if baseline else "  1.00x"
         return (
-            f"{self.name:<28} {self.rps:8.0f} req/s   p50 {self.p50_ms:6.1f} ms   p99 {self.p99_ms:6.1f} ms   "
+            f"{self.name:<42} {self.rps:6.0f} req/s   p50 {self.p50_ms:6.1f} ms   p99 {self.p99_ms:6.1f} ms   "
             f"{ratio} of constant   errors {self.errors}"
         )
 
@@ -132,6 +132,12 @@ def load(name: str, port: int, requests: Path, script: Path, *, seconds: int, co
     return Result(name, data["requests"] / data["seconds"], data["p50"], data["p99"], data["errors"] + data["non2xx"])
 
 
+def machine_load() -> str:
+    """Say how busy the machine already is: on a shared box the figures depend on it (ratios less than rates)."""
+    one, five, _ = os.getloadavg()
+    return f"machine: {os.cpu_count()} cores, load average {one:.1f} (1 min), {five:.1f} (5 min) before the run"
+
+
 def app_env(data_dir: Path, database_url: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -167,6 +173,7 @@ def main() -> int:
     if not args.no_postgres:
         targets.append(("PostgreSQL", args.postgres))
     print(f"{args.connections} connections, {args.seconds} s each, one uvicorn process, distinct signed calls")
+    print(machine_load())
 
     results: list[tuple[Result, Result]] = []
     for name, url in targets:
