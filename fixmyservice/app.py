@@ -20,6 +20,7 @@ from queue_workers.connection import redis_connection
 from queue_workers.dispatch import RQDispatcher
 from staff.routes import routes as staff_routes
 from staff.web.routes import routes as page_routes
+from transcription.place_directory import gazetteer_places
 
 
 def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine: Engine | None = None) -> Starlette:
@@ -29,7 +30,8 @@ def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine:
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, AppState]]:
         active = engine if engine is not None else make_engine(settings.database_url)
         dispatcher = jobs if jobs is not None else _rq_dispatcher(settings)
-        yield {STATE_KEY: AppState(settings=settings, engine=active, jobs=dispatcher)}
+        places = gazetteer_places(settings.deployment)  # ~60 ms, once per process and deployment
+        yield {STATE_KEY: AppState(settings=settings, engine=active, jobs=dispatcher, places=places)}
         if engine is None:  # ours to close; a caller's engine is the caller's
             active.dispose()
 

@@ -239,3 +239,18 @@ def test_save_and_next_opens_the_next_complaint_waiting_for_a_person(
     reread(session)
     assert session.get(Complaint, first.id).reviewed  # type: ignore[union-attr]
     assert session.exec(select(Recording)).first() is not None
+
+
+def test_a_soum_is_found_by_its_latin_name_and_set_by_staff(
+    client: TestClient, session: Session, staff_user: User, complaint: Complaint
+) -> None:
+    log_in(client, staff_user.email)
+    found = client.get(f"/complaints/{complaint.reference}", params={"place_q": "buyant"})
+    assert found.status_code == 200
+    # Both Buyant soums are offered, each with its aimag, so staff can tell them apart.
+    assert "Buyant, Khovd (8410)" in found.text and "Buyant, Bayan-Ölgii (8319)" in found.text
+    saved = _post(client, complaint.reference, "tags", {"kind": "soum", "code": "8410"})
+    assert saved.status_code == 303
+    reread(session)
+    stored = session.get(Complaint, complaint.id)
+    assert stored is not None and (stored.soum, stored.area) == ("8410", "84")
