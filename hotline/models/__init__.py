@@ -1,8 +1,10 @@
 """SQLModel tables. Import from here so Alembic and the app see every table."""
 
+from hotline.models.answers import Feedback, Notice, Response, StatusLookup
 from hotline.models.audit import AuditEvent
 from hotline.models.calls import Call, CallOutcome, Complaint, ComplaintStatus, Recording, RecordingStatus
 from hotline.models.common import utcnow
+from hotline.models.providers import Provider, ProviderArea, ProviderSector
 from hotline.models.review import Note, StatusChange
 from hotline.models.transcripts import Tag, Transcript, TranscriptSource
 from hotline.models.users import ApiToken, Role, User, WebSession
@@ -14,11 +16,18 @@ __all__ = [
     "CallOutcome",
     "Complaint",
     "ComplaintStatus",
+    "Feedback",
     "Note",
+    "Notice",
+    "Provider",
+    "ProviderArea",
+    "ProviderSector",
     "Recording",
     "RecordingStatus",
+    "Response",
     "Role",
     "StatusChange",
+    "StatusLookup",
     "Tag",
     "Transcript",
     "TranscriptSource",

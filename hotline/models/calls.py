@@ -86,6 +86,9 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_inbox_area", "area", "created_at", "id"),
         # The unfiltered inbox and the "same caller" / "similar complaints" panels' date bound.
         Index("ix_complaint_inbox_newest", "created_at", "id"),
+        # A provider's own list, and the daily deadline job: "routed to P" / "routed, deadline before T".
+        Index("ix_complaint_provider", "provider_id", "created_at", "id"),
+        Index("ix_complaint_deadline", "status", "response_deadline_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -113,6 +116,13 @@ class Complaint(SQLModel, table=True):
     transcript_version: int = 0
     reviewed: bool = False
     machine_confidence: float | None = None  # the recogniser's mean word confidence (version 1)
+    # Routing and answering: who must answer, by when, and what became of it.
+    provider_id: int | None = Field(default=None, foreign_key="provider.id")
+    routed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    response_deadline_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    answered_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    overdue_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # flagged by the daily job
+    closure: str | None = Field(default=None, max_length=20)  # fixed, not_fixed, not_responsible
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
 

@@ -26,6 +26,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(default="", max_length=300)
     password_changed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     language: str = Field(default="en", max_length=16)  # the interface language the user chose
+    provider_id: int | None = Field(default=None, foreign_key="provider.id")  # role provider: whose staff
     is_active: bool = True
     created_at: datetime = timestamp()
 
