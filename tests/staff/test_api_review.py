@@ -185,7 +185,7 @@ def test_accepting_and_setting_tags_keeps_each_verdict_with_its_author(
     [
         ({"action": "set", "kind": "sector", "code": "space"}, 400),
         ({"action": "set", "kind": "area", "code": "99"}, 400),
-        ({"action": "set", "kind": "soum", "code": "8440"}, 400),  # the app was given no gazetteer here
+        ({"action": "set", "kind": "soum", "code": "9999"}, 400),  # no such soum in the gazetteer
         ({"action": "set", "kind": "colour", "code": "red"}, 400),
         ({"action": "accept", "tag_id": 2_000_000}, 400),
         ({"action": "promote"}, 400),
