@@ -18,7 +18,10 @@ from hotline.settings import Settings
 from ivr.routes import routes as ivr_routes
 from queue_workers.connection import redis_connection
 from queue_workers.dispatch import RQDispatcher
+from staff.answer_routes import routes as answer_routes
+from staff.open311_routes import routes as open311_routes
 from staff.routes import routes as staff_routes
+from staff.routing_routes import routes as routing_routes
 from staff.web.routes import routes as page_routes
 from transcription.place_directory import gazetteer_places
 
@@ -35,7 +38,15 @@ def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine:
         if engine is None:  # ours to close; a caller's engine is the caller's
             active.dispose()
 
-    routes = [declare(PUBLIC, Route("/healthz", health)), *ivr_routes, *staff_routes, *page_routes]
+    routes = [
+        declare(PUBLIC, Route("/healthz", health)),
+        *ivr_routes,
+        *staff_routes,
+        *routing_routes,
+        *answer_routes,
+        *open311_routes,
+        *page_routes,
+    ]
     return Starlette(routes=routes, lifespan=lifespan)
 
 
