@@ -12,11 +12,12 @@ newest recording are then fetched for that page's rows only, never joined across
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, Row, and_, func, or_
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -28,6 +29,8 @@ from hotline.search import matches, search_terms
 # clean speech around 0.8-0.95; below 0.6 most words of a transcript are guesses worth a human ear.
 LOW_CONFIDENCE = 0.6
 SNIPPET_CHARS = 160  # enough of the transcript to recognise a complaint in a list row
+# A search first looks among this many newest complaints (meeting the other filters); see _newest_rows.
+SEARCH_WINDOW = 2000
 
 
 @dataclass(frozen=True)
@@ -100,19 +103,13 @@ def list_complaints(
     consented_only: bool = False,
 ) -> ComplaintPage:
     """Complaints newest first matching `filters`, one page after the cursor."""
-    conditions = _conditions(session, filters, consented_only=consented_only, with_status=True)
+    conditions = _conditions(filters, consented_only=consented_only, with_status=True)
     if after is not None:
         at = as_utc(after.created_at)
         conditions.append(
             or_(col(Complaint.created_at) < at, and_(col(Complaint.created_at) == at, col(Complaint.id) < after.id))
         )
-    query = (
-        select_columns(*_SUMMARY_COLUMNS, func.substr(col(Complaint.transcript_text), 1, SNIPPET_CHARS + 1))
-        .where(*conditions)
-        .order_by(col(Complaint.created_at).desc(), col(Complaint.id).desc())
-        .limit(limit + 1)
-    )
-    rows = session.connection().execute(query).all()
+    rows = _newest_rows(session, conditions, terms=filters.terms, limit=limit + 1)
     page = rows[:limit]
     callers = _masked_callers(session, [row.call_id for row in page])
     recordings = _newest_recordings(session, [row.id for row in page])
@@ -128,7 +125,9 @@ def status_counts(
     session: Session, *, filters: InboxFilter = InboxFilter(), consented_only: bool = False
 ) -> dict[str, int]:
     """How many complaints each status tab would list with the other filters kept (every status, zeros too)."""
-    conditions = _conditions(session, filters, consented_only=consented_only, with_status=False)
+    conditions = _conditions(filters, consented_only=consented_only, with_status=False)
+    if filters.terms:
+        conditions.append(matches(session.get_bind().dialect.name, list(filters.terms)))
     query = select(col(Complaint.status), func.count()).where(*conditions).group_by(col(Complaint.status))
     found = dict(session.exec(query).all())
     return {status.value: found.get(status.value, 0) for status in ComplaintStatus}
@@ -152,9 +151,54 @@ _SUMMARY_COLUMNS = (
 )
 
 
-def _conditions(
-    session: Session, filters: InboxFilter, *, consented_only: bool, with_status: bool
-) -> list[ColumnElement[bool]]:
+def _newest_rows(
+    session: Session, conditions: list[ColumnElement[bool]], *, terms: tuple[str, ...], limit: int
+) -> Sequence[Row[Any]]:
+    """The newest `limit` complaints meeting `conditions` and the search `terms`, with the summary's columns.
+
+    Without a search, the planner walks a (status|sector|area|newest) index backwards and stops at `limit`.
+    A search is different: walking newest first is quick for a common word and slow for a rare one (every
+    complaint is tested until `limit` match); fetching every hit from the full-text index first is the
+    reverse (40,000 hits of "байна" to sort). Neither SQLite nor PostgreSQL estimates a prefix search's
+    hits well, so test the newest SEARCH_WINDOW complaints first (behind a LIMIT the planner cannot see
+    through), and only when they hold too few hits fetch every hit from the index (a materialised CTE, so
+    PostgreSQL cannot turn it back into a walk)."""
+    columns = (*_SUMMARY_COLUMNS, func.substr(col(Complaint.transcript_text), 1, SNIPPET_CHARS + 1))
+    newest = (col(Complaint.created_at).desc(), col(Complaint.id).desc())
+    connection = session.connection()
+    if not terms:
+        return connection.execute(select_columns(*columns).where(*conditions).order_by(*newest).limit(limit)).all()
+    dialect = session.get_bind().dialect.name
+    recent = (
+        select_columns(col(Complaint.id), col(Complaint.created_at), col(Complaint.search_text))
+        .where(*conditions)
+        .order_by(*newest)
+        .limit(SEARCH_WINDOW)
+        .subquery("recent")
+    )
+    recent_hits = (
+        select_columns(recent.c.id)
+        .where(matches(dialect, list(terms), row_id=recent.c.id, folded=recent.c.search_text))
+        .order_by(recent.c.created_at.desc(), recent.c.id.desc())
+        .limit(limit)
+        .subquery("recent_hits")
+    )
+    rows = connection.execute(
+        select_columns(*columns).join(recent_hits, recent_hits.c.id == col(Complaint.id)).order_by(*newest)
+    ).all()
+    if len(rows) == limit:
+        return rows
+    hits = (
+        select_columns(col(Complaint.id))
+        .where(*conditions, matches(dialect, list(terms)))
+        .cte("hits")
+        .prefix_with("MATERIALIZED")
+    )
+    everywhere = select_columns(*columns).join(hits, hits.c.id == col(Complaint.id))
+    return connection.execute(everywhere.order_by(*newest).limit(limit)).all()
+
+
+def _conditions(filters: InboxFilter, *, consented_only: bool, with_status: bool) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if consented_only:
         conditions.append(col(Complaint.broadcast_consent).is_(True))
@@ -178,8 +222,6 @@ def _conditions(
         conditions.append(col(Complaint.reviewed).is_(filters.reviewed))
     if filters.low_confidence:
         conditions.append(col(Complaint.machine_confidence) < LOW_CONFIDENCE)
-    if filters.terms:
-        conditions.append(matches(session.get_bind().dialect.name, list(filters.terms)))
     return conditions
 
 

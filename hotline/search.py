@@ -9,6 +9,7 @@ search by stems. Whatever the user types is turned into quoted terms, never pass
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal_column, text
 from sqlmodel import col
@@ -32,18 +33,27 @@ def search_terms(query: str) -> list[str]:
     return _WORD.findall(fold(query))[:MAX_TERMS]
 
 
-def matches(dialect: str, terms: list[str]) -> ColumnElement[bool]:
-    """A WHERE clause true for complaints whose current transcript has a word starting with each term."""
+def matches(
+    dialect: str,
+    terms: list[str],
+    *,
+    row_id: ColumnElement[Any] | None = None,
+    folded: ColumnElement[Any] | None = None,
+) -> ColumnElement[bool]:
+    """A WHERE clause true for complaints whose current transcript has a word starting with each term.
+
+    By default it tests the complaint table itself (through the full-text index); `row_id` and `folded`
+    name a subquery's complaint id and search_text columns instead, to test only the rows it holds."""
     if not terms:
         raise ValueError("a search needs at least one word")
     if dialect == "postgresql":
         query = " & ".join(f"{term}:*" for term in terms)
-        vector = func.to_tsvector(literal_column("'simple'"), col(Complaint.search_text))
+        text_ = folded if folded is not None else col(Complaint.search_text)
+        vector = func.to_tsvector(literal_column("'simple'"), text_)
         return vector.op("@@")(func.to_tsquery(literal_column("'simple'"), query))
     fts = " ".join(f'"{term}"*' for term in terms)
-    return col(Complaint.id).in_(
-        text("SELECT rowid FROM complaint_search WHERE complaint_search MATCH :fts").bindparams(fts=fts)
-    )
+    ids = row_id if row_id is not None else col(Complaint.id)
+    return ids.in_(text("SELECT rowid FROM complaint_search WHERE complaint_search MATCH :fts").bindparams(fts=fts))
 
 
 def migration_only(name: str | None) -> bool:
