@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_
+from sqlalchemy import ColumnElement, Row, Select, Subquery, func, tuple_
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -30,7 +30,7 @@ from hotline.search import matches, search_terms
 LOW_CONFIDENCE = 0.6
 SNIPPET_CHARS = 160  # enough of the transcript to recognise a complaint in a list row
 # A search first looks among this many newest complaints (meeting the other filters); see _newest_rows.
-SEARCH_WINDOW = 2000
+SEARCH_WINDOW = 1000
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,8 @@ def list_complaints(
     conditions = _conditions(filters, consented_only=consented_only, with_status=True)
     if after is not None:
         at = as_utc(after.created_at)
-        conditions.append(
-            or_(col(Complaint.created_at) < at, and_(col(Complaint.created_at) == at, col(Complaint.id) < after.id))
-        )
+        # A row-value comparison, not the equivalent OR: both databases then start the index walk at the cursor.
+        conditions.append(tuple_(col(Complaint.created_at), col(Complaint.id)) < tuple_(at, after.id))
     rows = _newest_rows(session, conditions, terms=filters.terms, limit=limit + 1)
     page = rows[:limit]
     callers = _masked_callers(session, [row.call_id for row in page])
@@ -183,19 +182,24 @@ def _newest_rows(
         .limit(limit)
         .subquery("recent_hits")
     )
-    rows = connection.execute(
-        select_columns(*columns).join(recent_hits, recent_hits.c.id == col(Complaint.id)).order_by(*newest)
-    ).all()
+    rows = connection.execute(_with_columns(recent_hits, columns, newest)).all()
     if len(rows) == limit:
         return rows
     hits = (
-        select_columns(col(Complaint.id))
+        select_columns(col(Complaint.id), col(Complaint.created_at))
         .where(*conditions, matches(dialect, list(terms)))
         .cte("hits")
         .prefix_with("MATERIALIZED")
     )
-    everywhere = select_columns(*columns).join(hits, hits.c.id == col(Complaint.id))
-    return connection.execute(everywhere.order_by(*newest).limit(limit)).all()
+    newest_hits = (
+        select_columns(hits.c.id).order_by(hits.c.created_at.desc(), hits.c.id.desc()).limit(limit).subquery("newest")
+    )
+    return connection.execute(_with_columns(newest_hits, columns, newest)).all()
+
+
+def _with_columns(ids: Subquery, columns: tuple[Any, ...], newest: tuple[Any, ...]) -> Select[Any]:
+    """The summary's columns of the complaints whose ids `ids` holds (a page's worth), newest first."""
+    return select_columns(*columns).join(ids, ids.c.id == col(Complaint.id)).order_by(*newest)
 
 
 def _conditions(filters: InboxFilter, *, consented_only: bool, with_status: bool) -> list[ColumnElement[bool]]:
