@@ -37,9 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from webhooks import TOKEN, app_env, free_port, machine_load, serve  # noqa: E402
+from webhooks import TOKEN, app_env, free_port, fresh_database, machine_load, serve  # noqa: E402
 
-from hotline.db import alembic_config, migrate  # noqa: E402
 from ivr.simulator import SimulatedCall  # noqa: E402
 
 ACCOUNT = "AC" + "1" * 32
@@ -95,15 +94,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--processes", type=int, default=4, help="load-generating processes (callers split evenly)")
-    parser.add_argument("--postgres", default="")
+    parser.add_argument("--postgres", default="", help="run on this database (emptied first) instead of SQLite")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="call-burst-"))
     url = args.postgres or f"sqlite:///{work / 'burst.sqlite3'}"
-    if url.startswith("postgresql"):
-        from alembic import command
-
-        command.downgrade(alembic_config(url), "base")
-    migrate(url)
+    fresh_database(url)
     audio = tone(work / "message.wav")
 
     port = free_port()

@@ -184,9 +184,9 @@ def twilio_endpoint(step: Step) -> Callable[[Request], object]:
 def _run(step: Step, services: AppState, form: dict[str, str], query: dict[str, str], path: str) -> str | None:
     """Run the step as one transaction, committed once; then its queue hand-offs.
 
-    A connection found dead mid-statement (the database restarted during a burst) is replayed once on
-    a fresh one: every step is safe to replay (ivr.call_records), and nothing of the failed try was kept,
-    so the caller hears the next menu instead of an application error.
+    A step whose connection is found dead (the database restarted during a burst) is replayed once on a
+    fresh one, so the caller hears the next menu instead of an application error. Every step is safe to
+    replay (ivr.call_records), even should the lost connection have committed it after all.
     """
     try:
         result, hook = _unit_of_work(step, services, form, query)
