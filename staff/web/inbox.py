@@ -1,0 +1,89 @@
+"""The inbox page at `/` and `/complaints`: newest complaints first, filtered, searched, status tabs with counts.
+
+It reads the same query parameters as `GET /api/complaints` (staff.api_inbox.inbox_filter), so a page's
+URL and the API's say the same thing; a bad value is a 400 page naming it. Producers see only complaints
+whose callers agreed to broadcast, in the list and in the counts alike (the core query decides).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from hotline.access import roles, sees_only_consented
+from hotline.inbox_queries import list_complaints, status_counts
+from hotline.models import ComplaintStatus
+from hotline.models.users import Role
+from staff.api_inbox import inbox_filter
+from staff.endpoint import ApiError
+from staff.params import decode_cursor, encode_cursor
+from staff.web.labels import STATUS_LABELS
+from staff.web.page import page_route
+from staff.web.page_request import PageError, PageRequest
+
+PAGE_SIZE = 50
+READERS = roles(Role.ADMIN, Role.STAFF, Role.PRODUCER)  # providers get their own view in a later issue
+
+
+@dataclass(frozen=True)
+class StatusTab:
+    status: str  # "" for every status
+    count: int
+    url: str
+    current: bool
+
+
+def inbox_page(page: PageRequest) -> Response:
+    deployment = page.settings.deployment
+    try:
+        filters = inbox_filter(page.query, deployment)
+        cursor = page.query.get("cursor")
+        after = decode_cursor(cursor) if cursor else None
+    except ApiError as exc:
+        raise PageError(400, page.gettext("This filter is not valid: %(detail)s", detail=exc.message)) from None
+    consented_only = sees_only_consented(page.user.role)
+    result = list_complaints(page.session, filters=filters, limit=PAGE_SIZE, after=after, consented_only=consented_only)
+    counts = status_counts(page.session, filters=filters, consented_only=consented_only)
+    kept = [(name, value) for name, value in page.query.multi_items() if value and name != "cursor"]
+    next_url = _url([*kept, ("cursor", encode_cursor(result.next_cursor))]) if result.next_cursor else ""
+    return page.render(
+        "inbox.html",
+        items=result.items,
+        tabs=_tabs(kept, counts, chosen=filters.statuses),
+        chosen={name: value for name, value in kept},
+        statuses=STATUS_LABELS,
+        sectors=[(s.code, s.names.get(page.language) or s.names.get("en") or s.code) for s in deployment.sectors],
+        areas=[(a.code, a.names.get(page.language) or a.names.get("en") or a.code) for a in deployment.areas],
+        complaint_languages=[lang.code for lang in deployment.languages],
+        next_url=next_url,
+        first_url=_url(kept) if after else "",
+    )
+
+
+def _tabs(kept: list[tuple[str, str]], counts: dict[str, int], *, chosen: tuple[str, ...]) -> list[StatusTab]:
+    """ "All" and one tab per status, each keeping the other filters; a tab's count is what it would list."""
+    others = [(name, value) for name, value in kept if name != "status"]
+    tabs = [StatusTab(status="", count=sum(counts.values()), url=_url(others), current=not chosen)]
+    for status in ComplaintStatus:
+        tabs.append(
+            StatusTab(
+                status=status.value,
+                count=counts.get(status.value, 0),
+                url=_url([*others, ("status", status.value)]),
+                current=chosen == (status.value,),
+            )
+        )
+    return tabs
+
+
+def _url(params: list[tuple[str, str]]) -> str:
+    return "/complaints" + (f"?{urlencode(params)}" if params else "")
+
+
+routes: list[BaseRoute] = [
+    page_route("/", inbox_page, READERS),
+    page_route("/complaints", inbox_page, READERS),
+]
