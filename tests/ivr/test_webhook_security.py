@@ -76,3 +76,12 @@ def test_valid_signature_behind_a_proxy(client: TestClient, session: Session):
     )
     assert response.status_code == 200
     assert session.exec(select(Call)).one().twilio_call_sid == FORM["CallSid"]
+
+
+def test_a_signature_over_the_url_with_its_port_is_accepted(client: TestClient, session: Session):
+    """Twilio sometimes signs `https://host:443/...` for `https://host/...`. Only the exact URL is checked
+    on the fast path; Twilio's validator still settles such variants."""
+    signature = _sign(f"{PUBLIC_BASE_URL}:443/ivr/voice", FORM)
+    response = client.post(f"{PUBLIC_BASE_URL}/ivr/voice", data=FORM, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
+    assert session.exec(select(Call)).one().twilio_call_sid == FORM["CallSid"]
