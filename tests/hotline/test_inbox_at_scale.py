@@ -56,7 +56,7 @@ def seeded(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         if not sqlite:
             tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
             with engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables}"))
+                conn.execute(text(f"TRUNCATE {tables} CASCADE"))
         engine.dispose()
 
 
