@@ -25,6 +25,23 @@ from staff.web.page import page_route
 from staff.web.page_request import PageError, PageRequest
 
 PAGE_SIZE = 50
+# What the tabs and the next-page link carry over (anything else, e.g. the complaint page's `done`, is not a filter).
+FILTER_PARAMETERS = frozenset(
+    {
+        "q",
+        "status",
+        "sector",
+        "area",
+        "soum",
+        "language",
+        "from",
+        "since",
+        "to",
+        "consent",
+        "reviewed",
+        "low_confidence",
+    }
+)
 READERS = roles(Role.ADMIN, Role.STAFF, Role.PRODUCER)  # providers get their own view in a later issue
 
 
@@ -47,7 +64,7 @@ def inbox_page(page: PageRequest) -> Response:
     consented_only = sees_only_consented(page.user.role)
     result = list_complaints(page.session, filters=filters, limit=PAGE_SIZE, after=after, consented_only=consented_only)
     counts = status_counts(page.session, filters=filters, consented_only=consented_only)
-    kept = [(name, value) for name, value in page.query.multi_items() if value and name != "cursor"]
+    kept = [(name, value) for name, value in page.query.multi_items() if value and name in FILTER_PARAMETERS]
     next_url = _url([*kept, ("cursor", encode_cursor(result.next_cursor))]) if result.next_cursor else ""
     return page.render(
         "inbox.html",
