@@ -147,6 +147,11 @@ def test_list_is_newest_first_with_summary_fields(api: Any, session: Session):
         "caller": first["caller"],
         "created_at": "2026-01-05T05:00:00+00:00",
         "recording": {"status": "pending", "duration_seconds": 17.0},
+        "soum": None,
+        "reviewed": False,
+        "machine_confidence": None,
+        "transcript_version": 0,
+        "snippet": "",
     }
     assert first["caller"].endswith("33") and "•" in first["caller"]
     assert body["items"][1]["recording"] == {"status": "stored", "duration_seconds": 41.5}
