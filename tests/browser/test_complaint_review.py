@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
 
+from hotline.models import Complaint
 from tests.browser.conftest import log_in, screenshot
 from tests.browser.live_site import ADMIN, STAFF, LiveSite
 
@@ -96,3 +98,25 @@ def test_switch_the_interface_to_mongolian(page: Page, site: LiveSite) -> None:
     screenshot(page, "complaint-page-mn")
     page.get_by_label("Хэл", exact=True).select_option("en")  # and back, so the other tests read English
     expect(page.get_by_role("heading", name="Recording")).to_be_visible()
+
+
+def test_filter_and_search_the_inbox_then_open_a_complaint(page: Page, site: LiveSite) -> None:
+    log_in(page, *STAFF, next_path="/")
+    rows = page.locator("table.inbox tbody tr")
+    expect(rows).to_have_count(2)
+    screenshot(page, "inbox")
+
+    page.get_by_label("Language", exact=True).nth(1).select_option("en")  # the filter, not the interface menu
+    page.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_role("link")).to_have_text(site.manual_reference)
+
+    with Session(site.engine) as session:
+        decoded = session.exec(select(Complaint).where(Complaint.reference == site.decoded_reference)).one()
+    word = max(decoded.transcript_text.split(), key=len)  # a word the model heard (Hangul has no case)
+    page.get_by_label("Language", exact=True).nth(1).select_option("")
+    page.get_by_label("Search").fill(word)
+    page.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(1)
+    rows.first.get_by_role("link", name=site.decoded_reference).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(site.decoded_reference)
