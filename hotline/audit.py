@@ -39,6 +39,9 @@ class AuditAction(StrEnum):
     PASSWORD_RESET = "password_reset"
     TOKEN_ISSUED = "token_issued"
     TOKEN_REVOKED = "token_revoked"
+    PROVIDER_ADDED = "provider_added"
+    PROVIDER_CHANGED = "provider_changed"
+    COMPLAINT_ROUTED = "complaint_routed"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,10 @@ class JobDispatcher(Protocol):
         """Hand over a completed recording for intake (download, check, store)."""
         ...
 
+    def notice_ready(self, notice_id: int) -> object:
+        """Hand over a queued notice (routing, reminder, overdue) for sending by email."""
+        ...
+
     def reachable(self) -> bool:
         """True when the queues can take work (the health check asks)."""
         ...

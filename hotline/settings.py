@@ -75,6 +75,16 @@ class Settings(BaseSettings):
     # Staff web sessions end after this long without a request, and at the latest this long after login.
     SESSION_IDLE_MINUTES: int = Field(default=8 * 60, ge=1)
     SESSION_LIFETIME_HOURS: int = Field(default=7 * 24, ge=1)
+    # Routing: a provider must answer within this many days (Mongolian law gives a public body 30); the daily
+    # deadline job reminds it this many days before, and runs this often (it is idempotent, so more is harmless).
+    ROUTING_DEADLINE_DAYS: int = Field(default=30, ge=1, le=365)
+    REMINDER_DAYS_BEFORE: int = Field(default=3, ge=0, le=60)
+    DEADLINE_SWEEP_EVERY_SECONDS: int = Field(default=3600, ge=1)
+    # Notices to providers: smtp://host:port or smtps://user:password@host:port; unset → notices are only recorded.
+    SMTP_URL: SecretStr = SecretStr("")
+    SMTP_FROM: str = "hotline@localhost"
+    SMTP_TIMEOUT_SECONDS: float = 20.0
+    NOTICE_RETRY_INTERVALS: list[int] = Field(default_factory=lambda: [60, 600, 3600])
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:

@@ -13,11 +13,20 @@ from rq.job import Job, JobStatus
 
 from hotline.models.common import ensure_aware
 from hotline.settings import Settings
-from queue_workers.queues import QueueName, intake_job_id, queue, transcribe_job_id
+from queue_workers.queues import (
+    QueueName,
+    deadline_job_id,
+    intake_job_id,
+    notice_job_id,
+    queue,
+    transcribe_job_id,
+)
 
 log = logging.getLogger(__name__)
 
 INTAKE_TIMEOUT_SECONDS = 180
+NOTICE_TIMEOUT_SECONDS = 120  # a few SMTP round trips, each bounded by SMTP_TIMEOUT_SECONDS
+DEADLINE_TIMEOUT_SECONDS = 600
 _WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -62,11 +71,35 @@ class RQDispatcher:
             description=f"transcribe complaint {complaint_id}",
         )
 
+    def notice_ready(self, notice_id: int) -> bool:
+        """Email a queued notice to its provider (retried with NOTICE_RETRY_INTERVALS)."""
+        return self._enqueue_once(
+            QueueName.NOTICES,
+            "queue_workers.notice_jobs.send_notice",
+            notice_id,
+            job_id=notice_job_id(notice_id),
+            timeout=NOTICE_TIMEOUT_SECONDS,
+            intervals=self.settings.NOTICE_RETRY_INTERVALS,
+            description=f"send notice {notice_id}",
+        )
+
+    def deadlines_due(self, day: str) -> bool:
+        """Run the deadline pass (reminders, overdue flags) for `day`, once while a job for it is live."""
+        return self._enqueue_once(
+            QueueName.NOTICES,
+            "queue_workers.notice_jobs.deadline_sweep",
+            None,
+            job_id=deadline_job_id(day),
+            timeout=DEADLINE_TIMEOUT_SECONDS,
+            intervals=[],
+            description=f"deadline pass {day}",
+        )
+
     def _enqueue_once(
         self,
         name: QueueName,
         function: str,
-        argument: str | int,
+        argument: str | int | None,
         *,
         job_id: str,
         timeout: int,

@@ -11,9 +11,10 @@ from rq import Queue
 class QueueName(StrEnum):
     INTAKE = "intake"  # download and verify recordings: short, network-bound
     TRANSCRIBE = "transcribe"  # decode and tag: long, CPU-bound
+    NOTICES = "notices"  # email providers, and the daily deadline pass: short, network-bound
 
 
-ALL_QUEUES = (QueueName.INTAKE, QueueName.TRANSCRIBE)
+ALL_QUEUES = (QueueName.INTAKE, QueueName.TRANSCRIBE, QueueName.NOTICES)
 
 
 def queue(name: QueueName, connection: Redis) -> Queue:
@@ -26,6 +27,15 @@ def intake_job_id(recording_sid: str) -> str:
 
 def transcribe_job_id(complaint_id: int) -> str:
     return f"transcribe-complaint-{complaint_id}"
+
+
+def notice_job_id(notice_id: int) -> str:
+    return f"notice-{notice_id}"
+
+
+def deadline_job_id(day: str) -> str:
+    """One deadline pass per day the scheduler asks for (the pass itself is idempotent anyway)."""
+    return f"deadlines-{_safe(day)}"
 
 
 def _safe(value: str) -> str:

@@ -1,11 +1,14 @@
-"""The scheduler process: sweep for stuck work every SWEEP_EVERY_SECONDS."""
+"""The scheduler process: sweep for stuck work every SWEEP_EVERY_SECONDS, and ask for the deadline pass
+(reminders, overdue flags) at start and every DEADLINE_SWEEP_EVERY_SECONDS; a worker runs that pass."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from hotline.db import make_engine
+from hotline.models import utcnow
 from hotline.settings import Settings
 from queue_workers.connection import redis_connection
 from queue_workers.dispatch import RQDispatcher
@@ -18,10 +21,14 @@ def run_scheduler(settings: Settings, *, once: bool = False, stop: threading.Eve
     engine = make_engine(settings.database_url)
     dispatcher = RQDispatcher(redis_connection(settings), settings)
     stop = stop or threading.Event()
+    next_deadline_pass = 0.0  # at once: the pass is idempotent, so a restart costs nothing
     while True:
         try:
             report = sweep_stuck_work(engine=engine, dispatcher=dispatcher, settings=settings)
             log.info("sweep: %s", report.summary())
+            if time.monotonic() >= next_deadline_pass:
+                dispatcher.deadlines_due(utcnow().strftime("%Y-%m-%dT%H%M"))
+                next_deadline_pass = time.monotonic() + settings.DEADLINE_SWEEP_EVERY_SECONDS
         except Exception:  # a database or Redis hiccup must not end the scheduler
             log.exception("sweep failed; will try again")
         if once or stop.wait(settings.SWEEP_EVERY_SECONDS):

@@ -21,9 +21,10 @@ from sqlmodel import Session, col, select
 from hotline.complaint_status import set_complaint_status
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, utcnow
 from hotline.models.common import saved_id
+from hotline.notice_outbox import give_up_notice, pending_notices
 from hotline.settings import Settings
 from queue_workers.dispatch import RQDispatcher
-from queue_workers.queues import intake_job_id, transcribe_job_id
+from queue_workers.queues import intake_job_id, notice_job_id, transcribe_job_id
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +35,13 @@ BATCH = 500
 class SweepReport:
     recordings: list[str] = field(default_factory=list)
     complaints: list[int] = field(default_factory=list)
+    notices: list[int] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # given up after every attempt, shown to staff
 
     def summary(self) -> str:
         return (
-            f"re-enqueued {len(self.recordings)} recordings, {len(self.complaints)} complaints; "
+            f"re-enqueued {len(self.recordings)} recordings, {len(self.complaints)} complaints, "
+            f"{len(self.notices)} notices; "
             f"{len(self.failed)} given up"
         )
 
@@ -50,7 +53,8 @@ def sweep_stuck_work(*, engine: Engine, dispatcher: RQDispatcher, settings: Sett
     with Session(engine, expire_on_commit=False) as session:
         _sweep_recordings(session, dispatcher, settings, cutoff, now, report)
         _sweep_complaints(session, dispatcher, settings, cutoff, now, report)
-    if report.recordings or report.complaints or report.failed:
+        _sweep_notices(session, dispatcher, settings, cutoff, report)
+    if report.recordings or report.complaints or report.notices or report.failed:
         log.warning("sweeper: %s", report.summary())
     return report
 
@@ -110,6 +114,26 @@ def _sweep_complaints(
             _break_claim(session, Complaint, complaint_id, complaint.claimed_by, now)
         if dispatcher.complaint_ready(complaint_id, recording.duration_seconds):
             report.complaints.append(complaint_id)
+
+
+def _sweep_notices(
+    session: Session, dispatcher: RQDispatcher, settings: Settings, cutoff: datetime, report: SweepReport
+) -> None:
+    """Pending notices with no live send job: enqueue again, or mark failed once every attempt is used."""
+    max_attempts = len(settings.NOTICE_RETRY_INTERVALS) + 1
+    for notice in pending_notices(session, created_before=cutoff, limit=BATCH):
+        notice_id = saved_id(notice)
+        if dispatcher.job_is_live(notice_job_id(notice_id)):
+            continue
+        if notice.attempts >= max_attempts:
+            reason = notice.last_error or f"not sent after {notice.attempts} attempts (worker stopped)"
+            if give_up_notice(session, notice_id=notice_id, reason=reason):
+                report.failed.append(f"notice {notice_id}")
+            session.commit()
+            continue
+        if dispatcher.notice_ready(notice_id):
+            report.notices.append(notice_id)
+    session.rollback()  # end the read snapshot
 
 
 def _break_claim(

@@ -32,12 +32,17 @@ class RecordingDispatcher:
 
     def __init__(self) -> None:
         self.recordings: list[str] = []
+        self.notices: list[int] = []
 
         self.up = True
         self.workers = 1
 
     def recording_ready(self, recording_sid: str) -> bool:
         self.recordings.append(recording_sid)
+        return True
+
+    def notice_ready(self, notice_id: int) -> bool:
+        self.notices.append(notice_id)
         return True
 
     def reachable(self) -> bool:
