@@ -89,6 +89,9 @@ class Complaint(SQLModel, table=True):
         # A provider's own list, and the daily deadline job: "routed to P" / "routed, deadline before T".
         Index("ix_complaint_provider", "provider_id", "created_at", "id"),
         Index("ix_complaint_deadline", "status", "response_deadline_at"),
+        # Duplicates of an original (and the foreign-key check when a complaint is deleted, which otherwise
+        # scans the whole table per row).
+        Index("ix_complaint_duplicate_of", "duplicate_of_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,6 +16,8 @@ class StatusChange(SQLModel, table=True):
     __table_args__ = (
         # The complaint page's history: "changes of complaint X in order".
         Index("ix_statuschange_complaint", "complaint_id", "created_at"),
+        # The foreign-key check when a complaint is deleted: without it, a full scan per deleted row.
+        Index("ix_statuschange_duplicate_of", "duplicate_of_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
