@@ -19,6 +19,7 @@ from hotline.models import Complaint, ComplaintStatus, User
 from hotline.models.users import Role
 from hotline.places import Place, PlaceDirectory
 from hotline.related_complaints import RelatedComplaint, same_caller, similar
+from staff.web.deployment_names import area_choices, sector_choices
 from staff.web.page import PageError, PageRequest
 
 # Confidence bands for shading words: below LOW is probably wrong, below MEDIUM worth a second listen.
@@ -83,8 +84,8 @@ def build_view(
         words=_words(detail),
         same_caller=same_caller(session, complaint=complaint, consented_only=consented_only),
         similar=similar(session, complaint=complaint, consented_only=consented_only),
-        sectors=[(s.code, s.names.get(page.language) or s.names.get("en") or s.code) for s in deployment.sectors],
-        areas=[(a.code, a.names.get(page.language) or a.names.get("en") or a.code) for a in deployment.areas],
+        sectors=sector_choices(deployment, page.language),
+        areas=area_choices(deployment, page.language),
         place_results=places.search(place_query, levels=("soum", "district")) if places and place_query else [],
         manual_mode=page.query.get("mode") == "manual" or detail.status == ComplaintStatus.NEEDS_MANUAL_TRANSCRIPTION,
         can_edit=may_edit(page.user),

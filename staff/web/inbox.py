@@ -20,6 +20,7 @@ from hotline.models.users import Role
 from staff.api_inbox import inbox_filter
 from staff.endpoint import ApiError
 from staff.params import decode_cursor, encode_cursor
+from staff.web.deployment_names import area_choices, sector_choices
 from staff.web.labels import STATUS_LABELS
 from staff.web.page import page_route
 from staff.web.page_request import PageError, PageRequest
@@ -72,8 +73,11 @@ def inbox_page(page: PageRequest) -> Response:
         tabs=_tabs(kept, counts, chosen=filters.statuses),
         chosen={name: value for name, value in kept},
         statuses=STATUS_LABELS,
-        sectors=[(s.code, s.names.get(page.language) or s.names.get("en") or s.code) for s in deployment.sectors],
-        areas=[(a.code, a.names.get(page.language) or a.names.get("en") or a.code) for a in deployment.areas],
+        sectors=sector_choices(deployment, page.language),
+        areas=area_choices(deployment, page.language),
+        message=page.gettext("No complaint is waiting for transcription.")
+        if page.query.get("done") == "queue_empty"
+        else "",
         complaint_languages=[lang.code for lang in deployment.languages],
         next_url=next_url,
         first_url=_url(kept) if after else "",

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from hotline.audio_store import AudioStore
-from hotline.models import AuditEvent, Call, Complaint, Note, Recording, StatusChange, Tag, Transcript, User
+from hotline.models import AuditEvent, Call, Complaint, Note, StatusChange, Tag, Transcript, User
 from hotline.privacy import mask_number, protector_for
 from hotline.settings import Settings
 from tests.conftest import reread
@@ -238,7 +238,11 @@ def test_save_and_next_opens_the_next_complaint_waiting_for_a_person(
     assert saved.headers["location"] == f"/complaints/{second.reference}?mode=manual&done=saved"
     reread(session)
     assert session.get(Complaint, first.id).reviewed  # type: ignore[union-attr]
-    assert session.exec(select(Recording)).first() is not None
+    last = _post(
+        client, second.reference, "transcript", {"text": "no road", "based_on_version": "0", "action": "save_next"}
+    )
+    assert last.headers["location"] == "/complaints?status=needs_manual_transcription&done=queue_empty"
+    assert "No complaint is waiting for transcription." in client.get(last.headers["location"]).text
 
 
 def test_a_soum_is_found_by_its_latin_name_and_set_by_staff(
