@@ -39,6 +39,8 @@ class AuditAction(StrEnum):
     PASSWORD_RESET = "password_reset"
     TOKEN_ISSUED = "token_issued"
     TOKEN_REVOKED = "token_revoked"
+    RESPONSE_SAVED = "response_saved"
+    COMPLAINT_CLOSED = "complaint_closed"
     PROVIDER_ADDED = "provider_added"
     PROVIDER_CHANGED = "provider_changed"
     COMPLAINT_ROUTED = "complaint_routed"

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # Staff web sessions end after this long without a request, and at the latest this long after login.
     SESSION_IDLE_MINUTES: int = Field(default=8 * 60, ge=1)
     SESSION_LIFETIME_HOURS: int = Field(default=7 * 24, ge=1)
+    # Providers' logins may play the caller's own recording only where the deployment's agreements allow it.
+    PROVIDERS_HEAR_AUDIO: bool = False
     # Routing: a provider must answer within this many days (Mongolian law gives a public body 30); the daily
     # deadline job reminds it this many days before, and runs this often (it is idempotent, so more is harmless).
     ROUTING_DEADLINE_DAYS: int = Field(default=30, ge=1, le=365)

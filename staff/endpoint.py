@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import QueryParams
+from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -39,6 +39,7 @@ from hotline.models.common import ensure_aware
 from hotline.places import AreaDirectory, PlaceDirectory
 from hotline.review_errors import Conflict, Invalid, NotPermitted, ReviewRefused
 from hotline.settings import Settings
+from staff.uploads import UploadRefused, is_multipart, read_upload_form
 
 REALM = 'Bearer realm="fixmyservice"'
 MAX_JSON_BYTES = 64 * 1024  # a 20,000-character Cyrillic transcript is ~40 kB of UTF-8
@@ -72,6 +73,7 @@ class ApiRequest:
     path_params: Mapping[str, Any]
     query: QueryParams
     body: Any = None  # the parsed JSON of a write; None for reads
+    form: FormData | None = None  # a multipart write, on routes that take an upload (api_route's upload_limit)
     address: str = ""  # the client's address, for the audit log
     services: AppState | None = None
 
@@ -132,9 +134,12 @@ def api_route(
     *,
     methods: Sequence[str] = ("GET",),
     doc: RouteDoc | None = None,
+    upload_limit: int | None = None,
 ) -> Route:
-    """A route whose endpoint enforces `access` and which records it, so the app's route table can be audited."""
-    route = declare(access, Route(path, api_endpoint(handler, access=access), methods=list(methods)))
+    """A route whose endpoint enforces `access` and which records it, so the app's route table can be audited.
+    With `upload_limit`, a write may also come as multipart (a file of up to that many bytes) in `form`."""
+    endpoint = api_endpoint(handler, access=access, upload_limit=upload_limit)
+    route = declare(access, Route(path, endpoint, methods=list(methods)))
     setattr(route, DOC_ATTRIBUTE, doc or RouteDoc())
     return route
 
@@ -144,7 +149,7 @@ def route_doc(route: object) -> RouteDoc | None:
     return doc if isinstance(doc, RouteDoc) else None
 
 
-def api_endpoint(handler: Handler, *, access: Access) -> Callable[[Request], Any]:
+def api_endpoint(handler: Handler, *, access: Access, upload_limit: int | None = None) -> Callable[[Request], Any]:
     """Wrap a handler as a Starlette endpoint that only holders of a live API token with an admitted role reach."""
     if access.kind is not AccessKind.ROLES:
         raise ValueError(f"API routes are for users with roles, not {access}")
@@ -153,13 +158,20 @@ def api_endpoint(handler: Handler, *, access: Access) -> Callable[[Request], Any
         token = bearer_token(request.headers.get("Authorization", ""))
         if token is None:
             return _unauthorized("missing Bearer token in the Authorization header", invalid=False)
-        raw = b""
+        raw, form = b"", None
         if is_write(request.method):
             try:
-                raw = await read_capped(request, limit=MAX_JSON_BYTES)
-            except ApiError as exc:
+                if upload_limit is not None and is_multipart(request):
+                    form = await read_upload_form(request, limit=upload_limit)
+                else:
+                    raw = await read_capped(request, limit=MAX_JSON_BYTES)
+            except (ApiError, UploadRefused) as exc:
                 return _error(exc.status_code, exc.message)
-        return await run_in_threadpool(_run, handler, access, request, token, raw)
+        try:
+            return await run_in_threadpool(_run, handler, access, request, token, raw, form)
+        finally:
+            if form is not None:
+                await form.close()  # the spooled upload's temporary file
 
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__
@@ -207,7 +219,9 @@ def bearer_token(header: str) -> str | None:
     return value.strip()
 
 
-def _run(handler: Handler, access: Access, request: Request, token: str, raw: bytes) -> Response:
+def _run(
+    handler: Handler, access: Access, request: Request, token: str, raw: bytes, form: FormData | None = None
+) -> Response:
     services = app_state(request)
     writes = is_write(request.method)
     # A write takes SQLite's write lock up front (hotline.db.write_session), so it never fails half-way
@@ -227,7 +241,8 @@ def _run(handler: Handler, access: Access, request: Request, token: str, raw: by
                 user=user,
                 path_params=request.path_params,
                 query=request.query_params,
-                body=parse_json_body(raw, request.headers.get("content-type", "")) if writes else None,
+                body=parse_json_body(raw, request.headers.get("content-type", "")) if writes and form is None else None,
+                form=form,
                 address=request.client.host if request.client else "",
                 services=services,
             )

@@ -23,6 +23,7 @@ from starlette.routing import Route
 from hotline.access import PUBLIC, Access, AccessKind, declare
 from hotline.app_state import app_state
 from hotline.web_sessions import SessionPolicy, resolve_session
+from staff.uploads import UploadRefused, read_upload_form
 from staff.web import csrf
 from staff.web.i18n import DEFAULT_LANGUAGE, from_accept_language, supported
 from staff.web.page_request import LANGUAGE_COOKIE, PageError, PageRequest, PublicPageRequest, error_page
@@ -40,16 +41,28 @@ PublicHandler = Callable[[PublicPageRequest], Response]
 __all__ = ["PageError", "PageRequest", "PublicPageRequest", "is_page_route", "page_route", "public_page_route"]
 
 
-def page_route(path: str, handler: Handler, access: Access, *, methods: Sequence[str] = ("GET",)) -> Route:
-    """A page for signed-in users with one of `access`'s roles; the access is enforced and recorded."""
+def page_route(
+    path: str,
+    handler: Handler,
+    access: Access,
+    *,
+    methods: Sequence[str] = ("GET",),
+    upload_limit: int | None = None,
+) -> Route:
+    """A page for signed-in users with one of `access`'s roles; the access is enforced and recorded.
+    With `upload_limit`, its form may carry one file of up to that many bytes (staff.uploads)."""
     if access.kind is not AccessKind.ROLES:
         raise ValueError(f"pages behind a login are for users with roles, not {access}; use public_page_route")
 
     async def endpoint(request: Request) -> Response:
-        form = await _read_form(request)
+        form = await _read_form(request, upload_limit=upload_limit)
         if isinstance(form, Response):
             return form
-        return await run_in_threadpool(_serve, handler, access, request, form)
+        try:
+            return await run_in_threadpool(_serve, handler, access, request, form)
+        finally:
+            if form is not None and upload_limit is not None:
+                await form.close()  # the spooled upload's temporary file
 
     endpoint.__name__ = handler.__name__
     return _mark(declare(access, Route(path, endpoint, methods=list(methods))))
@@ -161,9 +174,14 @@ def _forbidden_control(text: str) -> bool:
     return any((ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127 for ch in text)
 
 
-async def _read_form(request: Request) -> FormData | Response | None:
+async def _read_form(request: Request, *, upload_limit: int | None = None) -> FormData | Response | None:
     if request.method in SAFE_METHODS:
         return None
+    if upload_limit is not None and request.headers.get("content-type", "").startswith("multipart/form-data"):
+        try:
+            return await read_upload_form(request, limit=upload_limit)
+        except UploadRefused as exc:
+            return Response(exc.message, status_code=exc.status_code)
     length = request.headers.get("content-length")
     if length is None and "transfer-encoding" in request.headers:
         return Response("send forms with a Content-Length", status_code=411)
