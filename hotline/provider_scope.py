@@ -23,7 +23,7 @@ from hotline.inbox_queries import Cursor
 from hotline.models import Complaint, ComplaintStatus, User, utcnow
 from hotline.models.common import ensure_aware
 from hotline.models.users import Role
-from hotline.responses import ResponseVersion, list_responses
+from hotline.responses import ResponseVersion, list_responses, response_audio
 
 MAX_PAGE = 200
 
@@ -111,7 +111,7 @@ def case_detail(session: Session, *, user: User, reference: str, hear_audio: boo
         transcript_version=complaint.transcript_version,
         reviewed=complaint.reviewed,
         audio_available=hear_audio and stored_audio(session, complaint=complaint) is not None,
-        responses=[v.without_author() for v in list_responses(session, complaint=complaint)],
+        responses=readable_responses(session, user=user, complaint=complaint),
     )
 
 
@@ -121,6 +121,29 @@ def caller_audio(session: Session, *, user: User, reference: str, hear_audio: bo
         return None
     complaint = find_case(session, user=user, reference=reference)
     return stored_audio(session, complaint=complaint) if complaint is not None else None
+
+
+def readable_responses(session: Session, *, user: User, complaint: Complaint) -> list[ResponseVersion]:
+    """The answers this user may read: all of them, with authors, for staff; for a provider's login only
+    those its own organisation gave (a complaint routed on from another provider keeps that one's answers
+    to itself), without naming any user."""
+    if user.role != Role.PROVIDER:
+        return list_responses(session, complaint=complaint)
+    own = list_responses(session, complaint=complaint, provider_id=_own_provider(user))
+    return [version.without_author() for version in own]
+
+
+def readable_answer_audio(session: Session, *, user: User, complaint: Complaint, version: int) -> StoredAudio | None:
+    """One version's recorded answer, if this user may hear it (a provider: only its organisation's)."""
+    if user.role != Role.PROVIDER:
+        return response_audio(session, complaint=complaint, version=version)
+    return response_audio(session, complaint=complaint, version=version, provider_id=_own_provider(user))
+
+
+def _own_provider(user: User) -> int:
+    # -1 matches no row: a provider's login without a provider reads nothing rather than everything.
+    provider_id = provider_of(user)
+    return provider_id if provider_id is not None else -1
 
 
 def case_of(complaint: Complaint, *, now: datetime) -> ProviderCase:

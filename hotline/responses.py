@@ -135,14 +135,16 @@ def close_complaint(session: Session, *, complaint: Complaint, closure: str, act
     )
 
 
-def list_responses(session: Session, *, complaint: Complaint) -> list[ResponseVersion]:
-    """Every version of the answer, newest first, with its author's email."""
-    rows = session.exec(
+def list_responses(session: Session, *, complaint: Complaint, provider_id: int | None = None) -> list[ResponseVersion]:
+    """Every version of the answer (or only those given for one provider), newest first, with its author's email."""
+    query = (
         select(Response, User.email)
         .join(User, col(User.id) == col(Response.author_id), isouter=True)
         .where(Response.complaint_id == saved_id(complaint))
-        .order_by(col(Response.version).desc())
-    ).all()
+    )
+    if provider_id is not None:
+        query = query.where(Response.provider_id == provider_id)
+    rows = session.exec(query.order_by(col(Response.version).desc())).all()
     return [
         ResponseVersion(
             version=row.version,
@@ -157,11 +159,14 @@ def list_responses(session: Session, *, complaint: Complaint) -> list[ResponseVe
     ]
 
 
-def response_audio(session: Session, *, complaint: Complaint, version: int) -> StoredAudio | None:
-    """The stored WAV of one version of the answer, or None when that version has no audio."""
-    row = session.exec(
-        select(Response).where(Response.complaint_id == saved_id(complaint), Response.version == version)
-    ).first()
+def response_audio(
+    session: Session, *, complaint: Complaint, version: int, provider_id: int | None = None
+) -> StoredAudio | None:
+    """The stored WAV of one version of the answer (given for `provider_id`, if named), or None without audio."""
+    query = select(Response).where(Response.complaint_id == saved_id(complaint), Response.version == version)
+    if provider_id is not None:
+        query = query.where(Response.provider_id == provider_id)
+    row = session.exec(query).first()
     if row is None or row.audio_key is None:
         return None
     return StoredAudio(storage_key=row.audio_key, media_type="audio/wav", size_bytes=None)

@@ -15,8 +15,16 @@ from hotline.audio_store import AudioStore
 from hotline.complaint_queries import as_utc, find_complaint
 from hotline.models import Complaint
 from hotline.models.users import Role
-from hotline.provider_scope import ProviderCase, caller_audio, case_detail, find_case, list_cases
-from hotline.responses import ResponseVersion, close_complaint, list_responses, response_audio, save_response
+from hotline.provider_scope import (
+    ProviderCase,
+    caller_audio,
+    case_detail,
+    find_case,
+    list_cases,
+    readable_answer_audio,
+    readable_responses,
+)
+from hotline.responses import ResponseVersion, close_complaint, save_response
 from staff.endpoint import ApiError, ApiRequest, FileReply, Reply
 from staff.json_body import json_object, string_field
 from staff.params import MAX_ID, decode_cursor, encode_cursor, parse_limit, parse_reference
@@ -54,23 +62,23 @@ def post_response(api: ApiRequest) -> Reply:
         audio=audio,
         store=AudioStore(api.settings.audio_dir),
     )
-    versions = list_responses(api.session, complaint=complaint)
+    versions = readable_responses(api.session, user=api.user, complaint=complaint)
     newest = next(v for v in versions if v.version == saved.version)
-    return Reply({"reference": complaint.reference, "status": complaint.status, **_version(api, newest)}, 201)
+    return Reply({"reference": complaint.reference, "status": complaint.status, **_version(newest)}, 201)
 
 
 def responses(api: ApiRequest) -> dict[str, Any]:
     """Every version of the complaint's answer, newest first."""
     complaint = complaint_to_answer(api)
-    versions = list_responses(api.session, complaint=complaint)
-    return {"reference": complaint.reference, "items": [_version(api, v) for v in versions]}
+    versions = readable_responses(api.session, user=api.user, complaint=complaint)
+    return {"reference": complaint.reference, "items": [_version(v) for v in versions]}
 
 
 def response_audio_file(api: ApiRequest) -> FileReply:
     """The normalised WAV of one version of the answer (with Range), for staff and the routed provider."""
     complaint = complaint_to_answer(api)
     version = _version_number(api.path_params["version"])
-    stored = response_audio(api.session, complaint=complaint, version=version)
+    stored = readable_answer_audio(api.session, user=api.user, complaint=complaint, version=version)
     path = AudioStore(api.settings.audio_dir).path(stored.storage_key) if stored is not None else None
     if stored is None or path is None or not path.is_file():
         raise ApiError(404, f"version {version} of the answer to {complaint.reference} has no audio")
@@ -106,7 +114,7 @@ def provider_complaint(api: ApiRequest) -> dict[str, Any]:
         "transcript": {"text": detail.transcript_text, "version": detail.transcript_version},
         "reviewed": detail.reviewed,
         "audio_available": detail.audio_available,
-        "responses": [_version(api, v) for v in detail.responses],
+        "responses": [_version(v) for v in detail.responses],
     }
 
 
@@ -120,8 +128,7 @@ def provider_caller_audio(api: ApiRequest) -> FileReply:
     return FileReply(path=path, media_type=stored.media_type)
 
 
-def _version(api: ApiRequest, version: ResponseVersion) -> dict[str, Any]:
-    shown = version.without_author() if api.user.role == Role.PROVIDER else version
+def _version(shown: ResponseVersion) -> dict[str, Any]:
     return {
         "version": shown.version,
         "text": shown.text,

@@ -18,9 +18,8 @@ from hotline.complaint_audio import StoredAudio
 from hotline.complaint_queries import find_complaint
 from hotline.models import Complaint, User
 from hotline.models.users import Role
-from hotline.provider_scope import caller_audio, case_detail, find_case, list_cases
+from hotline.provider_scope import caller_audio, case_detail, find_case, list_cases, readable_answer_audio
 from hotline.responses import CLOSURES, close_complaint, save_response
-from hotline.responses import response_audio as stored_response_audio
 from hotline.review_errors import Conflict, Invalid, NotPermitted, ReviewRefused
 from staff.endpoint import ApiError
 from staff.params import decode_cursor, encode_cursor, parse_reference
@@ -80,7 +79,10 @@ def response_audio(page: PageRequest) -> Response:
     """One version's recorded answer, with Range, for staff and the routed provider's logins."""
     complaint = _complaint_to_answer(page)
     return _file(
-        page, stored_response_audio(page.session, complaint=complaint, version=int(page.path_params["version"]))
+        page,
+        readable_answer_audio(
+            page.session, user=page.user, complaint=complaint, version=int(page.path_params["version"])
+        ),
     )
 
 

@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 from fixmyservice.app import create_app
 from hotline.access import AccessKind, declared_access
 from hotline.audio_store import AudioStore
-from hotline.models import AuditEvent, Complaint, User
+from hotline.models import AuditEvent, Complaint, Provider, User
 from hotline.models.answers import Response
 from hotline.models.users import Role
 from hotline.privacy import mask_number
@@ -35,7 +35,7 @@ from tests.answers import make_provider, make_provider_user, make_routed, spoken
 from tests.conftest import PUBLIC_BASE_URL, RecordingDispatcher, make_settings, reread
 from tests.factories import CALLER_NUMBER
 from tests.fixmyservice.test_route_access import leaf_routes
-from tests.staff.web.conftest import log_in
+from tests.staff.web.conftest import log_in, make_user
 
 REFUSED = (403, 404)
 CALLER_TRACES = (CALLER_NUMBER, CALLER_NUMBER.lstrip("+"), mask_number(CALLER_NUMBER), "•" * 9, "99112233")
@@ -202,3 +202,28 @@ def test_a_provider_login_without_a_provider_sees_nothing(world: World, session:
         posted = world.client.post(f"/api/complaints/{reference}/responses", json={"text": "x"}, headers=auth)
         assert posted.status_code == 404
     assert session.exec(select(func.count()).where(col(Response.author_id) == orphan.id)).one() == 0
+
+
+def test_after_routing_on_the_new_provider_sees_neither_the_old_ones_answers_nor_its_audio(
+    world: World, session: Session
+) -> None:
+    """A's answered complaint is routed on to B: A loses it, B sees only what B answers, staff see both."""
+    beta = world.others.provider_id
+    reread(session)
+    moved = session.get(Complaint, world.own.id)
+    assert moved is not None
+    moved.provider_id, moved.status = beta, "routed"
+    session.add(moved)
+    session.commit()
+    b_user = make_provider_user(session, "b@beta.example", session.get(Provider, beta))  # type: ignore[arg-type]
+    b_auth, a_auth = token_for(session, b_user), token_for(session, world.a_user)
+    url = f"/api/complaints/{moved.reference}/responses"
+    assert world.client.get(url, headers=a_auth).status_code == 404
+    assert world.client.get(url, headers=b_auth).json()["items"] == []
+    assert world.client.get(f"{url}/1/audio", headers=b_auth).status_code == 404
+    assert world.client.post(url, json={"text": "Beta's answer"}, headers=b_auth).status_code == 201
+    assert [v["text"] for v in world.client.get(url, headers=b_auth).json()["items"]] == ["Beta's answer"]
+    detail = world.client.get(f"/api/provider/complaints/{moved.reference}", headers=b_auth).json()
+    assert [v["version"] for v in detail["responses"]] == [2]
+    staff = make_user(session, "staff@example.org", "staff")
+    assert [v["version"] for v in world.client.get(url, headers=token_for(session, staff)).json()["items"]] == [2, 1]
