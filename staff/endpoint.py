@@ -162,7 +162,9 @@ def api_endpoint(handler: Handler, *, access: Access, upload_limit: int | None =
         if is_write(request.method):
             try:
                 if upload_limit is not None and is_multipart(request):
-                    form = await read_upload_form(request, limit=upload_limit)
+                    # Megabytes are read only for a user the route admits; anyone else is refused unread below.
+                    if await run_in_threadpool(_admitted, access, request, token):
+                        form = await read_upload_form(request, limit=upload_limit)
                 else:
                     raw = await read_capped(request, limit=MAX_JSON_BYTES)
             except (ApiError, UploadRefused) as exc:
@@ -256,6 +258,12 @@ def _run(
         if writes:
             session.commit()
     return _response(result)
+
+
+def _admitted(access: Access, request: Request, token: str) -> bool:
+    with Session(app_state(request).engine) as session:
+        user = authenticate_token(session, token=token)
+        return user is not None and access.admits(user.role)
 
 
 def _status_of(exc: ReviewRefused) -> int:

@@ -55,7 +55,9 @@ def page_route(
         raise ValueError(f"pages behind a login are for users with roles, not {access}; use public_page_route")
 
     async def endpoint(request: Request) -> Response:
-        form = await _read_form(request, upload_limit=upload_limit)
+        # An upload (megabytes) is read only for a signed-in user the route admits; _serve refuses anyone else.
+        admitted = upload_limit is None or await run_in_threadpool(_signed_in_as, access, request)
+        form = await _read_form(request, upload_limit=upload_limit) if admitted else None
         if isinstance(form, Response):
             return form
         try:
@@ -122,6 +124,16 @@ def _serve(handler: Handler, access: Access, request: Request, form: FormData | 
         if request.method not in SAFE_METHODS and not _csrf_ok(request, form, expected=page.csrf_token):
             return with_security_headers(page.csrf_refused())
         return with_security_headers(_run(handler, page))
+
+
+def _signed_in_as(access: Access, request: Request) -> bool:
+    services = app_state(request)
+    token = session_token(request.cookies, settings=services.settings)
+    if not token:
+        return False
+    with Session(services.engine, expire_on_commit=False) as session:
+        live = resolve_session(session, token=token, policy=SessionPolicy.from_settings(services.settings))
+        return live is not None and access.admits(live.user.role)
 
 
 def _serve_public(handler: PublicHandler, request: Request, form: FormData | None) -> Response:

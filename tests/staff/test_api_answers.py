@@ -107,6 +107,11 @@ def test_an_oversized_upload_is_refused_before_it_is_read(client: TestClient, se
         _responses_url(complaint), files={"audio": ("big.wav", big, "audio/wav")}, headers=token_for(session, user)
     )
     assert reply.status_code == 413, reply.text
+    # Only an admitted user's upload is read at all: others are refused for who they are, not for the size.
+    files = {"audio": ("big.wav", big, "audio/wav")}
+    assert client.post(_responses_url(complaint), files=files, headers={"Authorization": "Bearer x"}).status_code == 401
+    producer = make_user(session, "producer@example.org", "producer")
+    assert client.post(_responses_url(complaint), files=files, headers=token_for(session, producer)).status_code == 403
 
 
 def test_staff_answer_on_behalf_list_the_versions_and_close(client: TestClient, session: Session) -> None:

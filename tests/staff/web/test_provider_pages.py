@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
+from hotline.answer_audio import MAX_UPLOAD_BYTES
 from hotline.models import Complaint, utcnow
 from hotline.models.answers import Response
 from hotline.responses import ResponseVersion
@@ -128,3 +129,16 @@ def test_the_responses_panel_renders_for_staff(session: Session) -> None:
     assert "Fixed on Monday." in html and f"/complaints/{complaint.reference}/responses/2/audio" in html
     assert f'action="/complaints/{complaint.reference}/close"' in html
     assert f'action="/complaints/{complaint.reference}/responses"' in html
+
+
+def test_an_upload_is_read_only_for_a_signed_in_user_the_form_admits(client: TestClient, session: Session) -> None:
+    provider = make_provider(session)
+    make_provider_user(session, "nurse@clinic.example", provider)
+    complaint = make_routed(session, provider)
+    big = {"audio": ("big.wav", b"\0" * (MAX_UPLOAD_BYTES + 512 * 1024), "audio/wav")}
+    url = f"/complaints/{complaint.reference}/responses"
+    anonymous = client.post(url, data={"csrf_token": "x"}, files=big, follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
+    log_in(client, "nurse@clinic.example")
+    csrf = csrf_of(client.get(f"/provider/complaints/{complaint.reference}").text)
+    assert client.post(url, data={"csrf_token": csrf}, files=big, follow_redirects=False).status_code == 413
