@@ -8,6 +8,7 @@ has added the answer (or the closure) and its audit events; a refusal rolls back
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from starlette.responses import FileResponse, Response
@@ -44,7 +45,8 @@ def provider_inbox(page: PageRequest) -> Response:
         raise PageError(400, page.gettext("This page link is not valid.")) from None
     cases, next_cursor = list_cases(page.session, user=page.user, limit=50, after=after)
     next_url = f"{PROVIDER_HOME}?cursor={encode_cursor(next_cursor)}" if next_cursor else None
-    return page.render("provider_inbox.html", cases=cases, next_url=next_url, **_names(page))
+    names = _names(page, soums=[case.soum for case in cases])
+    return page.render("provider_inbox.html", cases=cases, next_url=next_url, **names)
 
 
 def provider_complaint(page: PageRequest, *, status_code: int = 200, error: str = "", draft: str = "") -> Response:
@@ -63,7 +65,7 @@ def provider_complaint(page: PageRequest, *, status_code: int = 200, error: str 
         message=message,
         error=error,
         draft=draft,
-        **_names(page),
+        **_names(page, soums=[detail.case.soum]),
     )
 
 
@@ -157,10 +159,12 @@ def _reference(page: PageRequest) -> str:
         raise PageError(404, page.gettext("No complaint with this reference.")) from None
 
 
-def _names(page: PageRequest) -> dict[str, Any]:
-    """Sector and area names in the interface language, for the lists and facts."""
+def _names(page: PageRequest, *, soums: Iterable[str | None]) -> dict[str, Any]:
+    """Sector, area and soum names in the interface language, for the lists and facts."""
     deployment = page.settings.deployment
+    places = [page.places.place(code) for code in set(soums) if code]
     return {
+        "soum_names": {place.code: place.label(page.language) for place in places if place is not None},
         "sector_names": {s.code: s.names.get(page.language) or s.names.get("en") or s.code for s in deployment.sectors},
         "area_names": {a.code: a.names.get(page.language) or a.names.get("en") or a.code for a in deployment.areas},
     }
