@@ -81,11 +81,7 @@ def save_response(
         raise Conflict(f"complaint {complaint.reference} is {complaint.status}; only a routed complaint is answered")
     if audio is not None and store is None:
         raise ValueError("an answer with audio needs the audio store")
-    first = complaint.status == ComplaintStatus.ROUTED
-    if first:
-        change_status(session, complaint=complaint, to=ComplaintStatus.ANSWERED, actor=actor, reason="answer saved")
-        session.exec(update(Complaint).where(col(Complaint.id) == saved_id(complaint)).values(answered_at=utcnow()))
-        session.expire(complaint)
+    first = complaint.status == ComplaintStatus.ROUTED and _mark_answered(session, complaint, actor)
     stored = store_answer_audio(store, reference=complaint.reference, audio=audio) if audio and store else None
     response = Response(
         complaint_id=saved_id(complaint),
@@ -170,6 +166,20 @@ def response_audio(
     if row is None or row.audio_key is None:
         return None
     return StoredAudio(storage_key=row.audio_key, media_type="audio/wav", size_bytes=None)
+
+
+def _mark_answered(session: Session, complaint: Complaint, actor: Actor) -> bool:
+    """Move routed → answered with answered_at; False when another answer did so since this one read the
+    complaint (two logins of the provider answering at once): this one is then simply the next version."""
+    try:
+        change_status(session, complaint=complaint, to=ComplaintStatus.ANSWERED, actor=actor, reason="answer saved")
+    except Conflict:
+        if complaint.status == ComplaintStatus.ANSWERED:  # re-read by change_status
+            return False
+        raise
+    session.exec(update(Complaint).where(col(Complaint.id) == saved_id(complaint)).values(answered_at=utcnow()))
+    session.expire(complaint)
+    return True
 
 
 def _next_version(session: Session, complaint_id: int) -> int:

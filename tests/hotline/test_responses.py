@@ -7,13 +7,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hotline.answer_audio import SAMPLE_RATE, AudioRejected, normalise_answer_audio
 from hotline.audio_probe import probe_audio
 from hotline.audio_store import AudioStore
 from hotline.audit import Actor, AuditAction
-from hotline.models import AuditEvent, StatusChange
+from hotline.models import AuditEvent, Complaint, StatusChange
 from hotline.models.answers import Response
 from hotline.responses import close_complaint, list_responses, save_response
 from hotline.review_errors import Conflict, Invalid, NotPermitted
@@ -63,6 +64,26 @@ def test_first_answer_makes_the_complaint_answered_and_later_versions_append(ses
     assert [e.after.split(",")[0] for e in events] == ["version 1", "version 2"]
     assert events[0].actor == "nurse@clinic.example" and "complaint answered" in events[0].after
     assert "audio" in events[1].after
+
+
+def test_two_first_answers_at_once_make_two_versions(session: Session, engine: Engine) -> None:
+    """Both logins read the complaint as routed; the second to write becomes version 2, not a conflict."""
+    provider = make_provider(session)
+    one = make_provider_user(session, "one@clinic.example", provider)
+    two = make_provider_user(session, "two@clinic.example", provider)
+    complaint = make_routed(session, provider)
+    stale = session.get(Complaint, complaint.id)
+    assert stale is not None and stale.status == "routed"  # what the second request read
+    with Session(engine, expire_on_commit=False) as other:
+        fresh = other.get(Complaint, complaint.id)
+        assert fresh is not None
+        save_response(other, complaint=fresh, user=one, actor=Actor.of(one), text="first")
+        other.commit()
+    second = save_response(session, complaint=stale, user=two, actor=Actor.of(two), text="second")
+    session.commit()
+    assert second.version == 2
+    moves = session.exec(select(StatusChange).where(StatusChange.complaint_id == complaint.id)).all()
+    assert [(m.from_status, m.to_status) for m in moves] == [("routed", "answered")]
 
 
 def test_staff_answer_on_the_providers_behalf(session: Session) -> None:
