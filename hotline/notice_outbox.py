@@ -22,7 +22,7 @@ from hotline.db import write_session
 from hotline.mailer import MailConfigError, build_message, configured_server, send_mail
 from hotline.models import utcnow
 from hotline.models.answers import Notice
-from hotline.models.common import saved_id
+from hotline.models.common import ensure_aware, saved_id
 from hotline.notices import NoticeStatus
 from hotline.settings import Settings
 
@@ -112,10 +112,19 @@ def notices_of(session: Session, *, complaint_id: int) -> list[NoticeView]:
         select(Notice).where(Notice.complaint_id == complaint_id).order_by(col(Notice.created_at), col(Notice.id))
     )
     return [
-        NoticeView(id=n.id or 0, kind=n.kind, recipient=n.recipient, status=n.status, attempts=n.attempts,
-                   last_error=n.last_error, deadline_at=n.deadline_at, created_at=n.created_at, sent_at=n.sent_at)
+        NoticeView(
+            id=saved_id(n),
+            kind=n.kind,
+            recipient=n.recipient,
+            status=n.status,
+            attempts=n.attempts,
+            last_error=n.last_error,
+            deadline_at=ensure_aware(n.deadline_at),
+            created_at=ensure_aware(n.created_at) or n.created_at,
+            sent_at=ensure_aware(n.sent_at),
+        )
         for n in rows
-    ]  # fmt: skip
+    ]
 
 
 def _claim(engine: Engine, notice_id: int, max_attempts: int) -> Notice | Delivery | None:

@@ -10,7 +10,7 @@ provider, a new deadline) without a status move: its earlier notices stay on rec
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
@@ -21,7 +21,8 @@ from hotline.db import insert_unless_exists
 from hotline.lifecycle import change_status
 from hotline.models import Complaint, ComplaintStatus, utcnow
 from hotline.models.answers import Notice
-from hotline.models.common import saved_id
+from hotline.models.common import ensure_aware, saved_id
+from hotline.notice_outbox import NoticeView, notices_of
 from hotline.notices import NoticeKind, NoticeStatus, compose_notice
 from hotline.places import PlaceDirectory
 from hotline.providers import ProviderView, find_provider
@@ -139,7 +140,7 @@ def _deadline_at(deadline: date | None, *, now: datetime, settings: Settings) ->
         raise Invalid(f"the deadline {deadline.isoformat()} has passed; give a date from today on")
     if end_of_day - now > timedelta(days=366):
         raise Invalid("the deadline is at most a year away")
-    return end_of_day
+    return end_of_day.astimezone(UTC)  # SQLite keeps a datetime's digits, not its zone: store UTC
 
 
 def _touch_routed(session: Session, complaint: Complaint) -> None:
@@ -159,3 +160,32 @@ def _touch_routed(session: Session, complaint: Complaint) -> None:
 def _reloaded(session: Session, complaint: Complaint) -> Complaint:
     session.refresh(complaint)
     return complaint
+
+
+@dataclass(frozen=True)
+class RoutingState:
+    """Where a complaint stands with its provider, for the complaint page and the API."""
+
+    reference: str
+    status: str
+    provider: ProviderView | None
+    routed_at: datetime | None
+    response_deadline_at: datetime | None
+    overdue_at: datetime | None
+    answered_at: datetime | None
+    notices: list[NoticeView]
+
+
+def routing_state(session: Session, *, complaint: Complaint) -> RoutingState:
+    session.refresh(complaint)
+    provider = find_provider(session, provider_id=complaint.provider_id) if complaint.provider_id else None
+    return RoutingState(
+        reference=complaint.reference,
+        status=complaint.status,
+        provider=provider,
+        routed_at=ensure_aware(complaint.routed_at),
+        response_deadline_at=ensure_aware(complaint.response_deadline_at),
+        overdue_at=ensure_aware(complaint.overdue_at),
+        answered_at=ensure_aware(complaint.answered_at),
+        notices=notices_of(session, complaint_id=saved_id(complaint)),
+    )

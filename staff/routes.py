@@ -13,7 +13,7 @@ from hotline.access import roles
 from hotline.audit import AuditAction
 from hotline.models import ComplaintStatus
 from hotline.models.users import Role
-from staff import answer_routes, api, api_audit, api_inbox, api_review
+from staff import answer_routes, api, api_audit, api_inbox, api_review, routing_routes
 from staff.endpoint import Param, RouteDoc, api_route
 from staff.openapi import openapi_handler
 
@@ -157,4 +157,8 @@ routes = [
     ),
 ]
 # The document covers every API table of the app (issue 10's tables add theirs here).
-routes.append(api_route("/api/openapi.json", openapi_handler(lambda: [*routes, *answer_routes.routes]), READERS))
+routes.append(
+    api_route(
+        "/api/openapi.json", openapi_handler(lambda: [*routes, *answer_routes.routes, *routing_routes.routes]), READERS
+    )
+)

@@ -111,6 +111,9 @@ def test_an_english_only_provider_gets_english_and_a_given_deadline_ends_that_lo
     session.commit()
     # Ulaanbaatar is UTC+8: the end of 20 March there is 16:00 UTC that day.
     assert routed.deadline_at == datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
+    session.expire_all()
+    stored = session.get(Complaint, complaint.id)
+    assert stored is not None and ensure_aware(stored.response_deadline_at) == routed.deadline_at
     [notice] = notices_of(session, complaint_id=complaint.id or 0)
     body = session.get(Notice, notice.id)
     assert body is not None and "What the caller said" in body.body and "Sector: health" in body.body
