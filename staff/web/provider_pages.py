@@ -25,9 +25,16 @@ from hotline.review_errors import Conflict, Invalid, NotPermitted, ReviewRefused
 from staff.endpoint import ApiError
 from staff.params import decode_cursor, encode_cursor, parse_reference
 from staff.uploads import answer_audio_of, uploaded_file
+from staff.web.i18n import N_
+from staff.web.labels import STATUS_LABELS
 from staff.web.page import PageError, PageRequest
 
 PROVIDER_HOME = "/provider/complaints"
+CLOSURE_LABELS = {
+    "fixed": N_("Fixed"),
+    "not_fixed": N_("Not fixed"),
+    "not_responsible": N_("Not the provider's responsibility"),
+}
 _REFUSAL_STATUS = {Conflict: 409, Invalid: 400, NotPermitted: 403}
 
 
@@ -164,6 +171,8 @@ def _names(page: PageRequest, *, soums: Iterable[str | None]) -> dict[str, Any]:
     deployment = page.settings.deployment
     places = [page.places.place(code) for code in set(soums) if code]
     return {
+        "statuses": STATUS_LABELS,
+        "closures": CLOSURE_LABELS,
         "soum_names": {place.code: place.label(page.language) for place in places if place is not None},
         "sector_names": {s.code: s.names.get(page.language) or s.names.get("en") or s.code for s in deployment.sectors},
         "area_names": {a.code: a.names.get(page.language) or a.names.get("en") or a.code for a in deployment.areas},

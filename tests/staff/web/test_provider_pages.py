@@ -32,6 +32,7 @@ def test_provider_list_marks_overdue_and_shows_deadlines(client: TestClient, ses
     late_row = next(r for r in rows if late.reference in r)
     fresh_row = next(r for r in rows if fresh.reference in r)
     assert 'class="overdue"' in late_row and "Overdue" in late_row and "Overdue" not in fresh_row
+    assert "<td>Routed</td>" in fresh_row  # the status by its label
     assert 'href="/provider/complaints"' in page.text  # the nav takes a provider to its own list
 
 
