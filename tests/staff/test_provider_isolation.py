@@ -227,3 +227,27 @@ def test_after_routing_on_the_new_provider_sees_neither_the_old_ones_answers_nor
     assert [v["version"] for v in detail["responses"]] == [2]
     staff = make_user(session, "staff@example.org", "staff")
     assert [v["version"] for v in world.client.get(url, headers=token_for(session, staff)).json()["items"]] == [2, 1]
+
+
+# Routes without a complaint in the path that a provider's login may use: its own lists and its account.
+# "/" may admit providers only to send them on to their list. A new entry needs a look at what it shows.
+PROVIDER_ROUTES_WITHOUT_A_COMPLAINT = {
+    "/",
+    "/api/provider/complaints",
+    "/provider/complaints",
+    "/logout",
+    "/account/password",
+    "/account/language",
+}
+
+
+def test_providers_are_admitted_to_no_other_route(settings: Settings) -> None:
+    """No list of everyone's complaints, users, audit log, providers or dashboards is open to a provider."""
+    admitted = set()
+    for path, route in leaf_routes(create_app(settings).routes):
+        access = declared_access(route)
+        if access is not None and access.kind is AccessKind.ROLES and access.admits(Role.PROVIDER):
+            admitted.add(path)
+    without_complaint = {path for path in admitted if "{reference}" not in path}
+    assert without_complaint <= PROVIDER_ROUTES_WITHOUT_A_COMPLAINT, without_complaint
+    assert {"/api/provider/complaints", "/provider/complaints"} <= without_complaint
