@@ -23,6 +23,7 @@ from hotline.lifecycle import change_status
 from hotline.manual_queue import next_waiting
 from hotline.models import Complaint
 from hotline.privacy import protector_for
+from hotline.provider_scope import readable_responses
 from hotline.review_errors import Conflict, Invalid, NotPermitted, ReviewRefused
 from hotline.transcript_versions import confirm, save_version
 from staff.web.complaint_view import build_view, load_complaint
@@ -153,6 +154,7 @@ def _render(page: PageRequest, complaint: Complaint, *, status_code: int = 200, 
         detail=view.detail,
         labels=LABELS,
         place_query=page.query.get("place_q", ""),
+        responses=readable_responses(page.session, user=page.user, complaint=complaint),
     )
 
 

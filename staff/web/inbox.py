@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute
 
 from hotline.access import roles, sees_only_consented
@@ -24,6 +24,7 @@ from staff.web.deployment_names import area_choices, sector_choices
 from staff.web.labels import STATUS_LABELS
 from staff.web.page import page_route
 from staff.web.page_request import PageError, PageRequest
+from staff.web.provider_pages import start_page as provider_start_page
 
 PAGE_SIZE = 50
 # What the tabs and the next-page link carry over (anything else, e.g. the complaint page's `done`, is not a filter).
@@ -43,7 +44,9 @@ FILTER_PARAMETERS = frozenset(
         "low_confidence",
     }
 )
-READERS = roles(Role.ADMIN, Role.STAFF, Role.PRODUCER)  # providers get their own view in a later issue
+READERS = roles(Role.ADMIN, Role.STAFF, Role.PRODUCER)
+# `/` is every signed-in user's start: a provider's login is sent on to its own list (never this inbox).
+START = roles(Role.ADMIN, Role.STAFF, Role.PRODUCER, Role.PROVIDER)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,14 @@ class StatusTab:
     count: int
     url: str
     current: bool
+
+
+def start_page(page: PageRequest) -> Response:
+    """The inbox, or for a provider's login its own list (302: the same page, found elsewhere for this user)."""
+    elsewhere = provider_start_page(page.user)
+    if elsewhere is not None:
+        return RedirectResponse(elsewhere, status_code=302)
+    return inbox_page(page)
 
 
 def inbox_page(page: PageRequest) -> Response:
@@ -105,6 +116,6 @@ def _url(params: list[tuple[str, str]]) -> str:
 
 
 routes: list[BaseRoute] = [
-    page_route("/", inbox_page, READERS),
+    page_route("/", start_page, START),
     page_route("/complaints", inbox_page, READERS),
 ]

@@ -48,13 +48,15 @@ def staff_client(client: TestClient, session: Session) -> TestClient:
     return client
 
 
-def test_anonymous_visitors_are_sent_to_log_in_and_providers_refused(client: TestClient, session: Session):
+def test_anonymous_visitors_are_sent_to_log_in_and_providers_to_their_own_list(client: TestClient, session: Session):
     for path in ("/", "/complaints?q=x"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
     make_user(session, "provider@example.org", "provider")
     log_in(client, "provider@example.org")
-    assert client.get("/").status_code == 403
+    start = client.get("/", follow_redirects=False)
+    assert start.status_code == 302 and start.headers["location"] == "/provider/complaints"
+    assert client.get("/complaints").status_code == 403  # the staff inbox itself stays closed to providers
 
 
 def test_the_table_newest_first_with_every_column(staff_client: TestClient, three: list[str]):
