@@ -55,7 +55,12 @@ def cmd_simulate_call(args: argparse.Namespace) -> int:
 
 def cmd_users_add(args: argparse.Namespace) -> int:
     return add_user_command(
-        _settings(), email=args.email, role=args.role, password_stdin=args.password_stdin, stdin=sys.stdin
+        _settings(),
+        email=args.email,
+        role=args.role,
+        password_stdin=args.password_stdin,
+        stdin=sys.stdin,
+        provider_id=args.provider,
     )
 
 
@@ -116,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     users = sub.add_parser("users", help="manage staff accounts").add_subparsers(dest="users_cmd", required=True)
     p = users.add_parser("add", help="add a user")
     p.add_argument("email")
-    p.add_argument("--role", choices=["admin", "staff", "producer"], default="staff")
+    p.add_argument("--role", choices=["admin", "staff", "producer", "provider"], default="staff")
+    p.add_argument("--provider", type=int, default=None, metavar="ID", help="the provider a provider login belongs to")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_users_add)
     p = users.add_parser("deactivate", help="lock a user out (their tokens stop working)")

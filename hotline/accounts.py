@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from hotline.audit import Actor, AuditAction, record
 from hotline.models import ApiToken, Role, User, utcnow
 from hotline.models.common import ensure_aware, saved_id
+from hotline.models.providers import Provider
 from hotline.web_sessions import end_user_sessions
 
 TOKEN_PREFIX = "fms_"
@@ -110,10 +111,15 @@ def create_user(
     password: str | None = None,
     display_name: str = "",
     actor: Actor | None = None,
+    provider_id: int | None = None,
 ) -> User:
-    """Add a user; without a password the account can only use API tokens. Audited when an actor is given."""
+    """Add a user; without a password the account can only use API tokens. Audited when an actor is given.
+
+    A provider login belongs to exactly one provider (it sees that provider's complaints and nothing else);
+    no other role has one, so a staff account can never be mistaken for a provider's."""
     clean = normalise_email(email)
     _check_role(role)
+    _check_provider(session, role, provider_id)
     if password is not None:
         check_password_strength(password)
     if find_user(session, email=clean) is not None:
@@ -124,10 +130,12 @@ def create_user(
         display_name=display_name.strip()[:200],
         password_hash=hash_password(password) if password is not None else "",
         password_changed_at=utcnow() if password is not None else None,
+        provider_id=provider_id,
     )
     session.add(user)
     if actor is not None:
-        record(session, actor, AuditAction.USER_ADDED, **_user_object(clean), after=f"role={user.role}")
+        after = f"role={user.role}" + (f" provider={provider_id}" if provider_id is not None else "")
+        record(session, actor, AuditAction.USER_ADDED, **_user_object(clean), after=after)
     try:
         session.commit()
     except IntegrityError as exc:  # lost a race with another `users add`
@@ -305,6 +313,17 @@ def existing_user(session: Session, *, email: str) -> User:
 def _check_role(role: str) -> None:
     if role not in set(Role):
         raise AccountError(f"unknown role {role!r}; choose one of {', '.join(Role)}")
+
+
+def _check_provider(session: Session, role: str, provider_id: int | None) -> None:
+    if role != Role.PROVIDER:
+        if provider_id is not None:
+            raise AccountError(f"only a provider login belongs to a provider; a {role} account has none")
+        return
+    if provider_id is None:
+        raise AccountError("a provider login needs its provider: give the provider's id")
+    if session.get(Provider, provider_id) is None:
+        raise AccountError(f"no provider with id {provider_id}")
 
 
 def _keep_an_admin(session: Session, *, leaving: User) -> None:

@@ -23,20 +23,33 @@ T = TypeVar("T")
 CLI_ACTOR = Actor(user_id=None, label="cli")
 
 
-def add_user_command(settings: Settings, *, email: str, role: str, password_stdin: bool, stdin: TextIO) -> int:
-    """Add a user; with password_stdin the first line of stdin is the password, else the user is token-only."""
+def add_user_command(
+    settings: Settings,
+    *,
+    email: str,
+    role: str,
+    password_stdin: bool,
+    stdin: TextIO,
+    provider_id: int | None = None,
+) -> int:
+    """Add a user; with password_stdin the first line of stdin is the password, else the user is token-only.
+    A provider login names its provider (`--provider ID`)."""
     password = None
     if password_stdin:
         password = stdin.readline().rstrip("\r\n")
     try:
         user = _with_session(
-            settings, lambda session: create_user(session, email=email, role=role, password=password, actor=CLI_ACTOR)
+            settings,
+            lambda session: create_user(
+                session, email=email, role=role, password=password, actor=CLI_ACTOR, provider_id=provider_id
+            ),
         )
     except AccountError as exc:
         print(f"fixmyservice: {exc}", file=sys.stderr)
         return 1
     kind = "with a password" if password is not None else "without a password (API tokens only)"
-    print(f"added {user.role} {user.email} {kind}")
+    of = f" of provider {user.provider_id}" if user.provider_id is not None else ""
+    print(f"added {user.role} {user.email}{of} {kind}")
     return 0
 
 

@@ -26,6 +26,7 @@ from hotline.settings import Settings
 from staff.web.csrf import session_csrf_token
 from staff.web.page import is_page_route
 from staff.web.sessions_cookie import SESSION_COOKIE, unsign
+from tests.staff.review_api import a_provider
 from tests.staff.web.conftest import csrf_of, log_in, make_user
 
 # A role no route lists: proves refusal is by default, not by naming whom to keep out.
@@ -117,7 +118,8 @@ def test_the_table_has_each_kind_where_expected(table: list[tuple[str, BaseRoute
 def _token(session: Session, role: str) -> str:
     email = f"{role}@example.org"
     if role in set(Role):
-        accounts.create_user(session, email=email, role=role)
+        provider_id = a_provider(session) if role == Role.PROVIDER else None  # a provider login needs its provider
+        accounts.create_user(session, email=email, role=role, provider_id=provider_id)
     else:  # accounts refuse unknown roles; a row written by hand stands for one added later
         session.add(User(email=email, role=role))
         session.commit()

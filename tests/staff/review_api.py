@@ -9,13 +9,23 @@ from sqlmodel import Session, SQLModel, select
 from starlette.testclient import TestClient
 
 from hotline import accounts
+from hotline.models.providers import Provider
 
 
 def bearer(session: Session, role: str, email: str | None = None) -> dict[str, str]:
     address = email or f"{role}@example.org"
     if accounts.find_user(session, email=address) is None:
-        accounts.create_user(session, email=address, role=role)
+        provider_id = a_provider(session) if role == "provider" else None  # a provider login needs its provider
+        accounts.create_user(session, email=address, role=role, provider_id=provider_id)
     return {"Authorization": f"Bearer {accounts.create_token(session, email=address).token}"}
+
+
+def a_provider(session: Session) -> int:
+    provider = Provider(names={"en": "Test provider"}, email="provider-contact@example.org")
+    session.add(provider)
+    session.commit()
+    assert provider.id is not None
+    return provider.id
 
 
 def post(client: TestClient, path: str, headers: dict[str, str], body: Any) -> Any:
