@@ -9,17 +9,9 @@ from sqlmodel import Session, select
 from hotline import accounts
 from hotline.accounts import AccountError
 from hotline.models import AuditEvent
-from hotline.models.providers import Provider
 from tests.conftest import reread
+from tests.staff.review_api import a_provider
 from tests.staff.test_accounts import cli_env, run_cli  # noqa: F401 - cli_env is a fixture
-
-
-def _provider(session: Session) -> int:
-    provider = Provider(names={"en": "Khovd hospital"}, email="clinic@khovd.example.mn")
-    session.add(provider)
-    session.commit()
-    assert provider.id is not None
-    return provider.id
 
 
 @pytest.mark.usefixtures("cli_env")
@@ -28,7 +20,7 @@ def test_the_cli_adds_a_provider_login_tied_to_its_provider(
     session: Session,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    provider_id = _provider(session)
+    provider_id = a_provider(session)
     argv = ["users", "add", "Nurse@Khovd.example.mn", "--role", "provider", "--provider", str(provider_id)]
     assert run_cli(monkeypatch, argv) == 0
     assert f"added provider nurse@khovd.example.mn of provider {provider_id}" in capsys.readouterr().out
@@ -55,7 +47,7 @@ def test_the_cli_refuses_a_provider_login_without_a_real_provider_and_a_provider
     argv: list[str],
     message: str,
 ) -> None:
-    provider_id = _provider(session)
+    provider_id = a_provider(session)
     args = [a.replace("{provider}", str(provider_id)) for a in argv]
     assert run_cli(monkeypatch, ["users", "add", "someone@example.org", *args]) == 1
     assert message in capsys.readouterr().err
@@ -64,7 +56,7 @@ def test_the_cli_refuses_a_provider_login_without_a_real_provider_and_a_provider
 
 
 def test_create_user_checks_the_provider(session: Session) -> None:
-    provider_id = _provider(session)
+    provider_id = a_provider(session)
     with pytest.raises(AccountError, match="needs its provider"):
         accounts.create_user(session, email="a@example.org", role="provider")
     with pytest.raises(AccountError, match="only a provider login"):
