@@ -9,6 +9,7 @@ provider's language (the first of the deployment's languages the provider has a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,6 +22,8 @@ from hotline.places import PlaceDirectory
 from hotline.providers import ProviderView
 
 MAX_SUBJECT = 300
+_PHONE_LIKE = re.compile(r"\+?\d(?:[\s\-().]*\d){5,}")
+_REMOVED = "[…]"
 
 
 class NoticeKind(StrEnum):
@@ -101,7 +104,7 @@ def compose_notice(
     words = _TEXT[language]
     deadline = _local_date(deadline_at, deployment)
     subject = words[f"{kind}.subject"].format(reference=complaint.reference, deadline=deadline)[:MAX_SUBJECT]
-    transcript = complaint.transcript_text.strip() or words["no_transcript"]
+    transcript = without_phone_numbers(complaint.transcript_text.strip()) or words["no_transcript"]
     lines = [
         words[f"{kind}.opening"].format(provider=provider.name(language)),
         "",
@@ -116,6 +119,12 @@ def compose_notice(
         f"{words['link']}: {complaint_link(base_url, complaint.reference)}",
     ]
     return ComposedNotice(language=language, subject=subject, body="\n".join(lines) + "\n")
+
+
+def without_phone_numbers(text: str) -> str:
+    """The text with anything shaped like a phone number (six or more digits, spaces or dashes between) removed:
+    a caller may have said a number, theirs or someone's, and staff may have typed it into the transcript."""
+    return _PHONE_LIKE.sub(_REMOVED, text)
 
 
 def complaint_link(base_url: str, reference: str) -> str:

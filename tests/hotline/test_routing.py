@@ -191,3 +191,18 @@ def test_the_deadline_pass_reminds_once_and_flags_overdue_once(
     assert stored is not None and ensure_aware(stored.overdue_at) == deadline
     kinds = [n.kind for n in session.exec(select(Notice).order_by(col(Notice.id)))]
     assert kinds == ["routed", "reminder", "overdue"]
+
+
+def test_a_number_said_or_typed_in_the_transcript_stays_out_of_the_notice(
+    session: Session, routing_settings: Settings, places: PlaceDirectory
+) -> None:
+    provider_id = add_provider(session, routing_settings, places)
+    _, staff = reviewer(session)
+    said = "Эм алга. Над руу 9911-2233 эсвэл +976 99 11 22 33 дугаараар залгаарай. 2026 онд 3 удаа ирсэн."
+    complaint = make_complaint(session, status=ComplaintStatus.IN_REVIEW, transcript_text=said)
+    route_complaint(session, complaint=complaint, provider_id=provider_id, actor=staff, settings=routing_settings,
+                    places=places, now=NOW)  # fmt: skip
+    session.commit()
+    body = session.exec(select(Notice)).one().body
+    assert "Эм алга. Над руу […] эсвэл […] дугаараар залгаарай. 2026 онд 3 удаа ирсэн." in body
+    assert "9911" not in body.replace(complaint.reference, "")
