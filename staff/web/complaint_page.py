@@ -29,6 +29,7 @@ from hotline.transcript_versions import confirm, save_version
 from staff.web.complaint_view import build_view, load_complaint
 from staff.web.labels import LABELS
 from staff.web.page import PageError, PageRequest
+from staff.web.routing_page import routing_panel
 
 _REFUSAL_STATUS = {Conflict: 409, Invalid: 400, NotPermitted: 403}
 
@@ -155,6 +156,7 @@ def _render(page: PageRequest, complaint: Complaint, *, status_code: int = 200, 
         labels=LABELS,
         place_query=page.query.get("place_q", ""),
         responses=readable_responses(page.session, user=page.user, complaint=complaint),
+        routing=routing_panel(page, complaint) if view.can_edit else None,
     )
 
 

@@ -104,6 +104,9 @@ def test_staff_route_a_complaint_from_its_routing_panel(
 
     after = client.get(done.headers["location"])
     assert "Ministry" in after.text and "pending" in after.text and "clinic@khovd.example.mn" in after.text
+    complaint_page = client.get(f"/complaints/{complaint.reference}")  # the panel is on the complaint page too
+    assert complaint_page.status_code == 200 and 'id="routing-heading"' in complaint_page.text
+    assert "Ministry (clinic@khovd.example.mn)" in complaint_page.text
     reread(session)
     stored = session.get(Complaint, complaint.id)
     assert stored is not None and stored.status == "routed" and stored.provider_id == ministry.id
