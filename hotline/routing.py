@@ -9,6 +9,7 @@ provider, a new deadline) without a status move: its earlier notices stay on rec
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,9 +26,12 @@ from hotline.models.common import ensure_aware, saved_id
 from hotline.notice_outbox import NoticeView, notices_of
 from hotline.notices import NoticeKind, NoticeStatus, compose_notice
 from hotline.places import PlaceDirectory
+from hotline.ports import JobDispatcher
 from hotline.providers import ProviderView, find_provider
 from hotline.review_errors import Conflict, Invalid
 from hotline.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,17 @@ def queue_notice(
         ).returning(table.c.id)
     ).scalar()
     return int(inserted) if inserted is not None else None
+
+
+def hand_over_notice(jobs: JobDispatcher | None, notice_id: int) -> None:
+    """After the commit: give the notice to the queue. Should that fail (Redis unreachable), the notice stays
+    pending and the sweeper enqueues it on its next pass, so the act that queued it still succeeds."""
+    if jobs is None:
+        return
+    try:
+        jobs.notice_ready(notice_id)
+    except Exception:
+        log.exception("could not enqueue notice %s; the sweeper will", notice_id)
 
 
 def default_deadline(now: datetime, settings: Settings) -> datetime:

@@ -13,6 +13,7 @@ from hotline.db import write_session
 from hotline.deadlines import sweep_deadlines
 from hotline.models import utcnow
 from hotline.notice_outbox import DeliveryOutcome, deliver_notice
+from hotline.routing import hand_over_notice
 from queue_workers.context import current_context
 from queue_workers.jobs import is_last_try
 from transcription.place_directory import gazetteer_places
@@ -49,6 +50,6 @@ def deadline_sweep(now: datetime | str | None = None) -> str:
         )
         session.commit()
     for notice_id in report.notice_ids:  # after the commit, so the send job finds its row
-        ctx.dispatcher.notice_ready(notice_id)
+        hand_over_notice(ctx.dispatcher, notice_id)
     log.info("deadline pass at %s: %s", moment.isoformat(), report.summary())
     return report.summary()

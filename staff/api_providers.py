@@ -8,7 +8,6 @@ enqueues the pending notice instead.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -22,13 +21,11 @@ from hotline.providers import (
     suggest_providers,
     update_provider,
 )
-from hotline.routing import RoutingState, route_complaint, routing_state
+from hotline.routing import RoutingState, hand_over_notice, route_complaint, routing_state
 from staff.api_review import complaint_for
 from staff.endpoint import ApiError, ApiRequest, Reply, jsonable
 from staff.json_body import bool_field, int_field, json_object, string_field
 from staff.params import MAX_ID, parse_yes_no
-
-log = logging.getLogger(__name__)
 
 PROVIDER_FIELDS = frozenset(
     {"names", "sectors", "areas", "email", "phone", "agreement_signed", "agreement_signed_on", "active"}
@@ -98,11 +95,8 @@ def route(api: ApiRequest) -> dict[str, Any]:
         deadline=deadline,
     )
     api.session.commit()  # the notice's row exists before its job may run
-    if routed.notice_id is not None and api.services is not None:
-        try:
-            api.services.jobs.notice_ready(routed.notice_id)
-        except Exception:  # Redis unreachable: the sweeper re-enqueues pending notices
-            log.exception("could not enqueue notice %s; the sweeper will", routed.notice_id)
+    if routed.notice_id is not None:
+        hand_over_notice(api.services.jobs if api.services is not None else None, routed.notice_id)
     return routing_document(routing_state(api.session, complaint=routed.complaint))
 
 

@@ -118,6 +118,7 @@ def _serve(handler: Handler, access: Access, request: Request, form: FormData | 
             web_session=live.row,
             session_token=token,
             given_places=services.places,
+            jobs=services.jobs,
         )
         if not access.admits(live.user.role):
             return with_security_headers(page.forbidden_role())

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from hotline.models import User, WebSession
 from hotline.places import AreaDirectory, PlaceDirectory
+from hotline.ports import JobDispatcher
 from hotline.settings import Settings
 from staff.web.i18n import LANGUAGES, translations
 from staff.web.responses import render
@@ -54,6 +55,9 @@ class PublicPageRequest:
     cookies: Mapping[str, str] = field(default_factory=dict)
     # The country's places for tagging a soum, from the composition root (None: the app has no gazetteer).
     given_places: PlaceDirectory | None = None
+    # The background queues, for pages that hand work on after their commit (a routing notice); None in a
+    # public page. Work a page could not hand over waits for the sweeper.
+    jobs: JobDispatcher | None = None
 
     @classmethod
     def build(cls, request: Request, *, form: FormData | None, language: str, **fields: Any) -> Self:

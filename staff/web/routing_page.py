@@ -3,13 +3,11 @@
 The panel shows the complaint's provider, deadline, overdue flag and every notice with its status (a failed
 email says why), then the suggested providers first and every active provider in a select, with an optional
 deadline. The complaint page includes the panel with `routing=routing_panel(page, complaint)`; the panel
-also has a page of its own at /complaints/{reference}/route. Page handlers are not given the job dispatcher,
-so the notice routed here is enqueued by the sweeper's next pass (every SWEEP_EVERY_SECONDS, a few seconds).
+also has a page of its own at /complaints/{reference}/route.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -20,12 +18,10 @@ from hotline.lifecycle import STAFF_MOVES
 from hotline.models import Complaint, ComplaintStatus
 from hotline.providers import ProviderView, Suggestion, list_providers, suggest_providers
 from hotline.review_errors import Conflict, ReviewRefused
-from hotline.routing import RoutingState, route_complaint, routing_state
+from hotline.routing import RoutingState, hand_over_notice, route_complaint, routing_state
 from staff.web.complaint_view import load_complaint
 from staff.web.page import PageRequest
 from staff.web.provider_admin import form_date
-
-log = logging.getLogger(__name__)
 
 # Statuses from which a complaint may be routed: those the lifecycle allows, and routed itself (re-routing).
 ROUTABLE = frozenset(
@@ -83,5 +79,6 @@ def route_from_page(page: PageRequest) -> Response:
         page.session.rollback()
         return route_page(page, status_code=409 if isinstance(exc, Conflict) else 400, error=exc.message)
     page.session.commit()
-    log.info("complaint %s routed to provider %s", complaint.reference, routed.provider.id)
+    if routed.notice_id is not None:
+        hand_over_notice(page.jobs, routed.notice_id)
     return page.redirect(f"/complaints/{quote(complaint.reference)}/route?done=routed")

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from hotline.models import Complaint, ComplaintStatus, User
 from hotline.models.answers import Notice
 from hotline.providers import list_providers
-from tests.conftest import reread
+from tests.conftest import RecordingDispatcher, reread
 from tests.factories import make_complaint
 from tests.staff.web.conftest import log_in, logged_in_csrf
 
@@ -80,7 +80,7 @@ def test_only_admins_manage_providers(client: TestClient, staff_user: User) -> N
 
 
 def test_staff_route_a_complaint_from_its_routing_panel(
-    client: TestClient, admin: User, staff_user: User, session: Session
+    client: TestClient, admin: User, staff_user: User, session: Session, jobs: RecordingDispatcher
 ) -> None:
     log_in(client, admin.email)
     _post(client, "/admin/providers", HOSPITAL)
@@ -110,7 +110,8 @@ def test_staff_route_a_complaint_from_its_routing_panel(
     reread(session)
     stored = session.get(Complaint, complaint.id)
     assert stored is not None and stored.status == "routed" and stored.provider_id == ministry.id
-    assert session.exec(select(Notice)).one().kind == "routed"
+    notice = session.exec(select(Notice)).one()
+    assert notice.kind == "routed" and jobs.notices == [notice.id]  # handed to the queue after the commit
 
 
 def test_a_failed_notice_shows_its_reason_on_the_panel(client: TestClient, staff_user: User, session: Session) -> None:
