@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from fixmyservice.health import health
+from fixmyservice.web_tuning import tune_for_webhooks
 from hotline.access import PUBLIC, declare
 from hotline.app_state import STATE_KEY, AppState
 from hotline.db import make_engine
@@ -33,6 +34,7 @@ def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine:
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, AppState]]:
         active = engine if engine is not None else make_engine(settings.database_url)
         dispatcher = jobs if jobs is not None else _rq_dispatcher(settings)
+        tune_for_webhooks()
         places = gazetteer_places(settings.deployment)  # ~60 ms, once per process and deployment
         yield {STATE_KEY: AppState(settings=settings, engine=active, jobs=dispatcher, places=places)}
         if engine is None:  # ours to close; a caller's engine is the caller's

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import gc
 import hmac
 import logging
-import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -136,38 +134,10 @@ def signature_is_valid(settings: Settings, request: Request, form: Mapping[str, 
 Step = Callable[[Webhook], str | None]
 
 
-# The interpreter's switch interval while webhooks run (CPython's default is 5 ms); see _tune_for_webhooks.
-SWITCH_INTERVAL_SECONDS = 0.001
-_tuned = False
-
-
-def _tune_for_webhooks() -> None:
-    """Two settings of the web process, made once, at the first webhook (start-up is over by then).
-
-    Freeze the start-up heap: the process holds ~120,000 long-lived objects (models, SQLAlchemy, pydantic,
-    the twilio library), and a full garbage collection walked all of them, holding up every webhook in
-    flight for ~50 ms a few times a minute under a burst: that was the p99 of benchmarks/webhooks.py.
-    Frozen objects are still freed when their last reference goes; only cycles among them would stay.
-
-    Shorten the switch interval: a step thread whose database answer has arrived waits for the event loop
-    to let go of the GIL, up to the whole interval when the loop is busy with other requests. A step makes
-    three to eight round trips, so the wait was most of a busy step's time (200 simultaneous calls on
-    PostgreSQL: slowest webhook 2.8 and 4.2 s with 5 ms, 1.0 and 2.7 s with 1 ms, benchmarks/call_burst.py).
-
-    The composition root's lifespan would be an equal place for both.
-    """
-    global _tuned
-    if not _tuned:
-        _tuned = True
-        gc.freeze()
-        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-
-
 def twilio_endpoint(step: Step) -> Callable[[Request], object]:
     """Wrap a step function as a Starlette endpoint that only signed Twilio requests reach."""
 
     async def endpoint(request: Request) -> Response:
-        _tune_for_webhooks()
         services = app_state(request)
         try:
             form = await read_form(request)
