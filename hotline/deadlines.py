@@ -56,11 +56,18 @@ def sweep_deadlines(session: Session, *, now: datetime, settings: Settings, plac
         if provider is None or deadline is None:
             continue
         if deadline > now:
-            _notify(session, NoticeKind.REMINDER, complaint, provider, deadline, settings, places, report)
+            if _routed_before_the_reminder_window(complaint, deadline, settings):
+                _notify(session, NoticeKind.REMINDER, complaint, provider, deadline, settings, places, report)
         elif complaint.overdue_at is None:
             _flag_overdue(session, complaint, provider, deadline, now, settings, places, report)
     session.flush()
     return report
+
+
+def _routed_before_the_reminder_window(complaint: Complaint, deadline: datetime, settings: Settings) -> bool:
+    """A complaint routed with only a few days to answer got its routing notice just now: no reminder on top."""
+    routed_at = ensure_aware(complaint.routed_at)
+    return routed_at is None or routed_at < deadline - timedelta(days=settings.REMINDER_DAYS_BEFORE)
 
 
 def _flag_overdue(

@@ -206,3 +206,19 @@ def test_a_number_said_or_typed_in_the_transcript_stays_out_of_the_notice(
     body = session.exec(select(Notice)).one().body
     assert "Эм алга. Над руу […] эсвэл […] дугаараар залгаарай. 2026 онд 3 удаа ирсэн." in body
     assert "9911" not in body.replace(complaint.reference, "")
+
+
+def test_a_complaint_routed_inside_the_reminder_window_gets_no_reminder_but_is_flagged_overdue(
+    session: Session, routing_settings: Settings, places: PlaceDirectory
+) -> None:
+    provider_id = add_provider(session, routing_settings, places)
+    _, staff = reviewer(session)
+    complaint = in_review(session)
+    routed = route_complaint(session, complaint=complaint, provider_id=provider_id, actor=staff,
+                             settings=routing_settings, places=places, deadline=date(2026, 3, 3), now=NOW)  # fmt: skip
+    session.commit()
+    first = sweep_deadlines(session, now=NOW + timedelta(hours=1), settings=routing_settings, places=places)
+    session.commit()
+    late = sweep_deadlines(session, now=routed.deadline_at, settings=routing_settings, places=places)
+    session.commit()
+    assert (first.reminders, first.overdue, late.overdue) == ([], [], [complaint.reference])
