@@ -55,6 +55,10 @@ class WrongPasswordError(AccountError):
     """The current password given to change it does not match."""
 
 
+class ProviderLoginError(AccountError):
+    """A provider login without its provider, or a provider named for another role."""
+
+
 class LastAdminError(AccountError):
     """The change would leave no active admin, and nobody could manage users any more."""
 
@@ -318,12 +322,12 @@ def _check_role(role: str) -> None:
 def _check_provider(session: Session, role: str, provider_id: int | None) -> None:
     if role != Role.PROVIDER:
         if provider_id is not None:
-            raise AccountError(f"only a provider login belongs to a provider; a {role} account has none")
+            raise ProviderLoginError(f"only a provider login belongs to a provider; a {role} account has none")
         return
     if provider_id is None:
-        raise AccountError("a provider login needs its provider: give the provider's id")
+        raise ProviderLoginError("a provider login needs its provider: give the provider's id")
     if session.get(Provider, provider_id) is None:
-        raise AccountError(f"no provider with id {provider_id}")
+        raise ProviderLoginError(f"no provider with id {provider_id}")
 
 
 def _keep_an_admin(session: Session, *, leaving: User) -> None:

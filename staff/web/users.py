@@ -13,9 +13,10 @@ from typing import Any
 from starlette.responses import Response
 
 from hotline import accounts
-from hotline.accounts import AccountError, DuplicateUserError, LastAdminError
+from hotline.accounts import AccountError, DuplicateUserError, LastAdminError, ProviderLoginError
 from hotline.audit import Actor
 from hotline.models import Role, User
+from hotline.providers import list_providers
 from staff.web.account import password_problem
 from staff.web.i18n import N_
 from staff.web.page_request import PageError, PageRequest
@@ -32,11 +33,24 @@ def users_page(page: PageRequest, *, status_code: int = 200, **context: Any) -> 
     values: dict[str, Any] = {"error": "", "notice": "", "temporary_password": "", "temporary_for": ""}
     values |= {"form_email": "", "form_name": ""} | context
     people = accounts.list_users(page.session)
-    return page.render("admin_users.html", status_code=status_code, people=people, role_labels=ROLE_LABELS, **values)
+    providers = list_providers(page.session, active_only=True)
+    return page.render(
+        "admin_users.html",
+        status_code=status_code,
+        people=people,
+        role_labels=ROLE_LABELS,
+        providers=providers,
+        provider_names={p.id: p.name(page.language) for p in list_providers(page.session)},
+        **values,
+    )
 
 
 def add_user(page: PageRequest) -> Response:
     email, name, role = page.field("email"), page.field("display_name"), page.field("role")
+    provider_text = page.field("provider_id")
+    provider_id = (
+        int(provider_text) if provider_text.isascii() and provider_text.isdigit() and len(provider_text) < 10 else None
+    )
     password = page.field("password", strip=False)
     generated = not password
     if generated:
@@ -47,10 +61,19 @@ def add_user(page: PageRequest) -> Response:
             return users_page(page, status_code=400, error=problem, form_email=email, form_name=name)
     try:
         user = accounts.create_user(
-            page.session, email=email, role=role, password=password, display_name=name, actor=_actor(page)
+            page.session,
+            email=email,
+            role=role,
+            password=password,
+            display_name=name,
+            actor=_actor(page),
+            provider_id=provider_id if role == Role.PROVIDER else None,
         )
     except DuplicateUserError:
         error = page.gettext("A user with this email already exists.")
+        return users_page(page, status_code=400, error=error, form_email=email, form_name=name)
+    except ProviderLoginError:
+        error = page.gettext("A service provider's login needs its provider: choose one.")
         return users_page(page, status_code=400, error=error, form_email=email, form_name=name)
     except AccountError:
         error = page.gettext("Give a valid email address and one of the roles.")

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
+from hotline import accounts
 from hotline.models import Complaint, ComplaintStatus, User
 from hotline.models.answers import Notice
 from hotline.providers import list_providers
@@ -122,3 +123,23 @@ def test_a_failed_notice_shows_its_reason_on_the_panel(client: TestClient, staff
     log_in(client, staff_user.email)
     page = client.get(f"/complaints/{complaint.reference}/route")
     assert page.status_code == 200 and "ConnectionRefusedError" in page.text and "notice-failed" in page.text
+
+
+def test_an_admin_adds_a_provider_login_on_the_users_page(admin_client: TestClient, session: Session) -> None:
+    _post(admin_client, "/admin/providers", HOSPITAL)
+    reread(session)
+    [provider] = list_providers(session)
+    login = {"email": "nurse@khovd.example.mn", "display_name": "Nurse", "role": "provider", "password": ""}
+
+    without = _post(admin_client, "/admin/users", login)
+    assert without.status_code == 400 and "needs its provider" in without.text
+    added = _post(admin_client, "/admin/users", {**login, "provider_id": str(provider.id)})
+    assert added.status_code == 200 and "Added nurse@khovd.example.mn." in added.text
+    assert "<small>Khovd hospital</small>" in added.text
+    staff = _post(admin_client, "/admin/users", {**login, "email": "s@example.org", "role": "staff",
+                                                 "provider_id": str(provider.id)})  # fmt: skip
+    assert staff.status_code == 200  # the provider choice only counts for a provider's login
+    reread(session)
+    nurse = accounts.find_user(session, email="nurse@khovd.example.mn")
+    other = accounts.find_user(session, email="s@example.org")
+    assert nurse is not None and nurse.provider_id == provider.id and other is not None and other.provider_id is None
