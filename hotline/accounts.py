@@ -261,9 +261,13 @@ def change_role(session: Session, *, email: str, role: Role | str, actor: Actor)
     user = existing_user(session, email=email)
     if user.role == role:
         return user
+    if role == Role.PROVIDER and user.provider_id is None:
+        raise ProviderLoginError("a provider login needs its provider: add a new login for the provider instead")
     if user.role == Role.ADMIN and user.is_active:
         _keep_an_admin(session, leaving=user)
     before, user.role = user.role, Role(role)
+    if user.role != Role.PROVIDER:
+        user.provider_id = None  # a former provider login keeps no tie to the organisation
     session.add(user)
     record(
         session,

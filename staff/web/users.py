@@ -91,6 +91,9 @@ def change_role(page: PageRequest) -> Response:
         raise PageError(400, page.gettext("Unknown role."))
     try:
         accounts.change_role(page.session, email=user.email, role=role, actor=_actor(page))
+    except ProviderLoginError:
+        error = page.gettext("Only a login added with its provider can be a service provider's login.")
+        return users_page(page, status_code=400, error=error)
     except LastAdminError:
         return users_page(page, status_code=409, error=_last_admin(page))
     label = page.gettext(ROLE_LABELS[role])

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from hotline import accounts
 from hotline.accounts import AccountError
+from hotline.audit import Actor
 from hotline.models import AuditEvent
 from tests.conftest import reread
 from tests.staff.review_api import a_provider
@@ -63,3 +64,14 @@ def test_create_user_checks_the_provider(session: Session) -> None:
         accounts.create_user(session, email="b@example.org", role="admin", provider_id=provider_id)
     made = accounts.create_user(session, email="c@example.org", role="provider", provider_id=provider_id)
     assert made.provider_id == provider_id
+
+
+def test_a_role_change_keeps_provider_ties_consistent(session: Session) -> None:
+    admin = accounts.create_user(session, email="admin@example.org", role="admin")
+    actor = Actor.of(admin)
+    staff = accounts.create_user(session, email="staff@example.org", role="staff")
+    with pytest.raises(AccountError, match="needs its provider"):
+        accounts.change_role(session, email=staff.email, role="provider", actor=actor)
+    nurse = accounts.create_user(session, email="n@example.org", role="provider", provider_id=a_provider(session))
+    moved = accounts.change_role(session, email=nurse.email, role="staff", actor=actor)
+    assert moved.role == "staff" and moved.provider_id is None

@@ -143,3 +143,12 @@ def test_an_admin_adds_a_provider_login_on_the_users_page(admin_client: TestClie
     nurse = accounts.find_user(session, email="nurse@khovd.example.mn")
     other = accounts.find_user(session, email="s@example.org")
     assert nurse is not None and nurse.provider_id == provider.id and other is not None and other.provider_id is None
+
+
+def test_a_staff_login_cannot_be_turned_into_a_provider_login_on_the_users_page(
+    admin_client: TestClient, staff_user: User, session: Session
+) -> None:
+    page = _post(admin_client, f"/admin/users/{staff_user.id}/role", {"role": "provider"})
+    assert page.status_code == 400 and "Only a login added with its provider" in page.text
+    reread(session)
+    assert accounts.find_user(session, email=staff_user.email).role == "staff"  # type: ignore[union-attr]
