@@ -24,11 +24,14 @@ class AccessKind(StrEnum):
     PUBLIC = "public"  # anyone: the health check, prompt audio Twilio fetches for <Play>
     TWILIO = "twilio"  # signed webhooks only; the signature is the credential
     ROLES = "roles"  # a signed-in user (page session or API token) with one of the listed roles
+    # A link that is its own credential: an unguessable, expiring token in the URL (hotline.answer_tokens), or
+    # Twilio's signature. Twilio fetches <Play> audio without credentials, so a provider's answer is served so.
+    SIGNED_LINK = "signed_link"
 
 
 @dataclass(frozen=True)
 class Access:
-    """Who may use one route; build it with PUBLIC, TWILIO or roles(...)."""
+    """Who may use one route; build it with PUBLIC, TWILIO, SIGNED_LINK or roles(...)."""
 
     kind: AccessKind
     roles: frozenset[Role] = frozenset()
@@ -49,6 +52,7 @@ class Access:
 
 PUBLIC = Access(AccessKind.PUBLIC)
 TWILIO = Access(AccessKind.TWILIO)
+SIGNED_LINK = Access(AccessKind.SIGNED_LINK)
 
 
 def roles(*allowed: Role) -> Access:

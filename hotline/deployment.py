@@ -33,6 +33,13 @@ PROMPT_IDS = (
     "status_prompt",
     "status_not_found",
     "status_result",
+    # The status line's answer (ivr.status_line): the provider's response, a replay / feedback menu, the limit.
+    "answer_intro",
+    "answer_text_intro",
+    "answer_menu",
+    "feedback_prompt",
+    "feedback_thanks",
+    "lookups_exhausted",
 )
 
 

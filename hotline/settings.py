@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     HOTLINE_CONFIG: Path = DEFAULT_DEPLOYMENT
     SECRET_KEY: SecretStr = SecretStr("")
     DELETE_TWILIO_RECORDINGS: bool = False
+    # The status line answers at most this many typed references per caller (keyed number hash) in 24 hours,
+    # across calls, so nobody can walk the reference space by phone (hotline.status_lookups).
+    STATUS_LOOKUPS_PER_DAY: int = Field(default=10, ge=1, le=1000)
     # Development only: accept recordings from localhost, where `simulate-call` serves them.
     ALLOW_LOOPBACK_RECORDINGS: bool = True
     TWILIO_API_BASE: str = "https://api.twilio.com"

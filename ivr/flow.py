@@ -1,8 +1,8 @@
 """The call flow, one stateless step per webhook, keyed by CallSid.
 
 Order: language → main menu → sector → area (unless the called number presets it) → consent →
-record → reference read back. Main menu 2 leads to the status check. A wrong or missing answer
-replays the menu; after the deployment's limit the call ends politely.
+record → reference read back. Main menu 2 leads to the status check (ivr.status_line). A wrong or
+missing answer replays the menu; after the deployment's limit the call ends politely.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.models import CallOutcome
 from hotline.privacy import protector_for
-from hotline.references import is_valid_reference
 from ivr import call_records as records
 from ivr import twiml
 from ivr.call_records import CallRecord
@@ -178,19 +177,6 @@ def recording_status(hook: Webhook) -> None:
     elif status in ("absent", "completed"):
         records.note_absent_recording(hook.connection, call=call, recording_sid=sid or None)
     return None
-
-
-def status_check(hook: Webhook) -> str:
-    call = _call(hook)
-    voice_ = _voice(hook, call)
-    typed = "" if hook.missing else hook.digits.rstrip("#")
-    complaint = records.find_complaint(hook.session, reference=typed) if is_valid_reference(typed) else None
-    if complaint is None:
-        replay = _screen(voice_, twiml.status_prompt, hook.attempt + 1, invalid=True, not_found=bool(typed))
-        return _retry_or_give_up(hook, call, replay)
-    call = records.update_call(hook.connection, call, outcome=CallOutcome.STATUS_CHECKED)
-    status_name = voice_.language.status_names.get(complaint.status, complaint.status.replace("_", " "))
-    return str(twiml.status_result(voice_, reference=complaint.reference, status_name=status_name))
 
 
 def call_status(hook: Webhook) -> None:

@@ -1,5 +1,6 @@
 """URL map of the call flow, each route with who may use it: every POST is a signed Twilio webhook (TWILIO,
-checked by ivr.webhook); prompt audio is a plain GET Twilio fetches for <Play> without credentials (PUBLIC)."""
+checked by ivr.webhook); prompt audio is a plain GET Twilio fetches for <Play> without credentials (PUBLIC);
+a provider's recorded answer is a GET only an expiring token or Twilio's signature opens (SIGNED_LINK)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from hotline.access import PUBLIC, TWILIO, declare
+from hotline.access import PUBLIC, SIGNED_LINK, TWILIO, declare
 from hotline.app_state import app_state
-from ivr import flow
+from ivr import flow, status_line
+from ivr.answer_audio import answer_audio
 from ivr.webhook import twilio_endpoint
 
 
@@ -35,7 +37,10 @@ routes = [
     declare(TWILIO, Route("/ivr/recorded", twilio_endpoint(flow.recorded), methods=["POST"])),
     declare(TWILIO, Route("/ivr/no-recording", twilio_endpoint(flow.no_recording), methods=["POST"])),
     declare(TWILIO, Route("/ivr/recording-status", twilio_endpoint(flow.recording_status), methods=["POST"])),
-    declare(TWILIO, Route("/ivr/status-check", twilio_endpoint(flow.status_check), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/status-check", twilio_endpoint(status_line.status_check), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/answer-menu", twilio_endpoint(status_line.answer_menu), methods=["POST"])),
+    declare(TWILIO, Route("/ivr/feedback", twilio_endpoint(status_line.feedback), methods=["POST"])),
     declare(TWILIO, Route("/ivr/status", twilio_endpoint(flow.call_status), methods=["POST"])),
     declare(PUBLIC, Route("/ivr/prompts/{language}/{prompt}", prompt_audio, methods=["GET"])),
+    declare(SIGNED_LINK, Route("/ivr/answers/{response_id:int}.wav", answer_audio, methods=["GET"])),
 ]

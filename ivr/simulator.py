@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,16 @@ from ivr.media_server import MediaServer
 MAX_STEPS = 60
 
 
+@dataclass(frozen=True)
+class PlayedAudio:
+    """A <Play> the caller heard, fetched as Twilio would (a plain GET, no credentials), and what it held."""
+
+    url: str
+    status_code: int
+    duration_seconds: float | None  # None when the answer was not decodable audio
+    error: str = ""
+
+
 @dataclass
 class CallTranscript:
     """What the simulated caller heard and did."""
@@ -35,6 +46,7 @@ class CallTranscript:
     reference: str | None = None
     recording_sid: str | None = None
     hung_up: bool = False
+    played: list[PlayedAudio] = field(default_factory=list)
 
 
 @dataclass
@@ -52,6 +64,7 @@ class SimulatedCall:
     to_number: str = "+97670000000"
     hang_up_during_recording: bool = False
     empty_recording: bool = False
+    fetch_played: bool = False  # fetch every <Play> URL and check it decodes (hotline.audio_probe)
     call_sid: str = field(default_factory=lambda: "CA" + secrets.token_hex(16))
 
     def run(self) -> CallTranscript:
@@ -72,9 +85,11 @@ class SimulatedCall:
         """Run one TwiML document; return the next document, or None when the call has ended."""
         for verb in root:
             if verb.tag in ("Say", "Play"):
-                transcript.heard.append(_spoken(verb))
+                self._hear(transcript, verb)
             elif verb.tag == "Gather":
-                transcript.heard.extend(_spoken(child) for child in verb if child.tag in ("Say", "Play"))
+                for child in verb:
+                    if child.tag in ("Say", "Play"):
+                        self._hear(transcript, child)
                 typed = pending.pop(0) if pending else ""
                 finish = verb.get("finishOnKey", "#")
                 entered = typed[:-1] if typed.endswith(finish) else typed
@@ -93,6 +108,25 @@ class SimulatedCall:
                 transcript.hung_up = True
                 return None
         return None
+
+    def _hear(self, transcript: CallTranscript, verb: ET.Element) -> None:
+        transcript.heard.append(_spoken(verb))
+        if verb.tag == "Play" and self.fetch_played:
+            transcript.played.append(self._fetch(urljoin(self.base_url, (verb.text or "").strip())))
+
+    def _fetch(self, url: str) -> PlayedAudio:
+        """GET a <Play> URL unsigned, as Twilio's media fetcher does, and probe what came back."""
+        response = self.client.get(url)
+        if response.status_code != 200:
+            return PlayedAudio(url, response.status_code, None, response.text[:200])
+        with tempfile.NamedTemporaryFile(suffix=".audio") as held:
+            held.write(response.content)
+            held.flush()
+            try:
+                info = probe_audio(Path(held.name))
+            except AudioRejected as rejected:
+                return PlayedAudio(url, response.status_code, None, str(rejected))
+        return PlayedAudio(url, response.status_code, info.duration_seconds)
 
     def _record_nothing(self, transcript: CallTranscript, verb: ET.Element) -> bool:
         """The caller said nothing: Twilio reports the recording absent. True when the caller hung up."""

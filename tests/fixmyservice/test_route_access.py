@@ -3,7 +3,8 @@
 The walk covers the app's whole table (descending into Mounts), so a route added without a declaration
 fails here. Each declaration is then checked with real requests: API routes refuse anonymous callers
 (401) and every role they do not list (403), pages send anonymous visitors to the login form (303) and
-refuse every role they do not list (403), webhooks refuse unsigned posts, public routes ask for nothing.
+refuse every role they do not list (403), webhooks refuse unsigned posts, signed links refuse a missing or
+forged token (403), public routes ask for nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from starlette.testclient import TestClient
 
 from fixmyservice.app import create_app
 from hotline import accounts
-from hotline.access import PUBLIC, TWILIO, Access, AccessKind, declare, declared_access, roles
+from hotline.access import PUBLIC, SIGNED_LINK, TWILIO, Access, AccessKind, declare, declared_access, roles
 from hotline.models import User
 from hotline.models.users import Role
 from hotline.settings import Settings
@@ -102,7 +103,12 @@ def test_the_table_has_each_kind_where_expected(table: list[tuple[str, BaseRoute
     assert by_path["/ivr/prompts/{language}/{prompt}"] is PUBLIC
     assert by_path["/ivr/voice"] is TWILIO
     assert all(access.kind is AccessKind.ROLES for path, access in by_path.items() if path.startswith("/api/"))
-    webhooks = [access for path, access in by_path.items() if path.startswith("/ivr/") and "/prompts/" not in path]
+    assert by_path["/ivr/answers/{response_id:int}.wav"] is SIGNED_LINK
+    webhooks = [
+        access
+        for path, access in by_path.items()
+        if path.startswith("/ivr/") and "/prompts/" not in path and "/answers/" not in path
+    ]
     assert webhooks and all(access is TWILIO for access in webhooks)
     assert by_path["/login"] is PUBLIC and by_path["/static"] is PUBLIC
     assert by_path["/admin/users"] == roles(Role.ADMIN)
@@ -187,6 +193,16 @@ def test_webhook_routes_refuse_unsigned_requests(
     for path, route, _ in webhooks:
         response = client.request(_method(route), concrete(path), data={"CallSid": "CA" + "0" * 32})
         assert response.status_code == 403, path
+
+
+def test_signed_link_routes_refuse_requests_without_a_valid_token(
+    client: TestClient, table: list[tuple[str, BaseRoute, Access]]
+) -> None:
+    links = _of_kind(table, AccessKind.SIGNED_LINK)
+    assert links
+    for path, route, _ in links:
+        for query in ("", "?token=", "?token=9999999999.00ff", "?token=not-a-token"):
+            assert client.request(_method(route), concrete(path) + query).status_code == 403, (path, query)
 
 
 def test_public_routes_ask_for_no_credentials(client: TestClient, table: list[tuple[str, BaseRoute, Access]]) -> None:
