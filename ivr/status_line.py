@@ -12,6 +12,7 @@ feedback once per call. The reference travels in our own action URLs, which Twil
 from __future__ import annotations
 
 from hotline.answer_tokens import answer_token
+from hotline.audio_store import AudioStore
 from hotline.feedback import record_feedback
 from hotline.models import CallOutcome
 from hotline.privacy import protector_for
@@ -48,10 +49,15 @@ def _answer(hook: Webhook, voice: Voice, found: StatusAnswer, *, with_status: bo
         voice,
         reference=found.reference,
         status_name=status_name if with_status else None,
-        audio_url=answer_url(hook, answer.response_id) if answer.audio_key else None,
+        audio_url=answer_url(hook, answer.response_id) if _playable(hook, answer.audio_key, answer.text) else None,
         text=answer.text,
     )
     return str(screen)
+
+
+def _playable(hook: Webhook, audio_key: str | None, text: str) -> bool:
+    """Play the audio when it is in the store; a file gone missing falls back to the text, if there is one."""
+    return bool(audio_key) and (not text or AudioStore(hook.settings.audio_dir).path(audio_key or "").is_file())
 
 
 def status_check(hook: Webhook) -> str:

@@ -19,7 +19,7 @@ from twilio.request_validator import RequestValidator
 
 from fixmyservice.app import create_app
 from hotline.answer_tokens import answer_token
-from hotline.feedback import satisfaction_by_provider
+from hotline.feedback import feedback_of_complaint, satisfaction_by_provider
 from hotline.models import Complaint, Feedback, StatusLookup, utcnow
 from hotline.settings import Settings
 from ivr.simulator import CallTranscript, SimulatedCall
@@ -88,6 +88,18 @@ def test_a_recorded_answer_is_played_from_a_link_twilio_can_fetch_and_decode(
     assert len(status_said) == 1, "the replay repeats the answer, not the status"
 
 
+def test_an_answer_whose_audio_file_is_gone_falls_back_to_its_text(
+    place_call: Caller, session: Session, settings: Settings, answered: Complaint, tmp_path: Path
+) -> None:
+    response = make_response(
+        session, answered, settings=settings, text="In writing too.", audio=write_tone(tmp_path / "a.wav")
+    )
+    assert response.audio_key
+    (settings.audio_dir / response.audio_key).unlink()
+    call = place_call([ENGLISH, STATUS_LINE, answered.reference + "#", ""], fetch_played=True)
+    assert "In writing too." in _said(call) and call.played == []
+
+
 def test_without_an_answer_the_caller_hears_the_status_and_goodbye(
     place_call: Caller, session: Session, settings: Settings, answered: Complaint
 ) -> None:
@@ -125,7 +137,8 @@ def test_the_caller_says_whether_satisfied_and_it_is_kept_once_per_call(
     assert _count(session, Feedback) == 2
     with engine.connect() as connection:
         counts = satisfaction_by_provider(connection)[answered.provider_id or 0]
-    assert (counts.satisfied, counts.not_satisfied) == (1, 1)
+        of_complaint = feedback_of_complaint(connection, complaint_id=answered.id or 0)
+    assert (counts.satisfied, counts.not_satisfied) == (1, 1) == (of_complaint.satisfied, of_complaint.not_satisfied)
 
 
 def test_a_wrong_key_in_the_feedback_menu_asks_again(
