@@ -19,9 +19,11 @@ from hotline.complaint_audio import stored_audio
 from hotline.complaint_notes import add_note
 from hotline.complaint_queries import find_complaint
 from hotline.complaint_tags import decide_tag, set_tag
+from hotline.feedback import feedback_of_complaint
 from hotline.lifecycle import change_status
 from hotline.manual_queue import next_waiting
 from hotline.models import Complaint
+from hotline.models.common import saved_id
 from hotline.privacy import protector_for
 from hotline.provider_scope import readable_responses
 from hotline.review_errors import Conflict, Invalid, NotPermitted, ReviewRefused
@@ -156,6 +158,7 @@ def _render(page: PageRequest, complaint: Complaint, *, status_code: int = 200, 
         labels=LABELS,
         place_query=page.query.get("place_q", ""),
         responses=readable_responses(page.session, user=page.user, complaint=complaint),
+        feedback=feedback_of_complaint(page.session.connection(), complaint_id=saved_id(complaint)),
         routing=routing_panel(page, complaint) if view.can_edit else None,
     )
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from hotline.audio_store import AudioStore
-from hotline.models import AuditEvent, Call, Complaint, Note, StatusChange, Tag, Transcript, User
+from hotline.models import AuditEvent, Call, Complaint, Feedback, Note, StatusChange, Tag, Transcript, User
 from hotline.privacy import mask_number, protector_for
 from hotline.settings import Settings
 from tests.conftest import reread
@@ -258,3 +258,14 @@ def test_a_soum_is_found_by_its_latin_name_and_set_by_staff(
     reread(session)
     stored = session.get(Complaint, complaint.id)
     assert stored is not None and (stored.soum, stored.area) == ("8410", "84")
+
+
+def test_staff_see_what_callers_said_about_the_answer(
+    client: TestClient, session: Session, staff_user: User, complaint: Complaint
+) -> None:
+    log_in(client, staff_user.email)
+    assert "satisfied" not in _open(client, complaint.reference)  # nothing said yet, nothing shown
+    for n, satisfied in enumerate((True, True, False)):
+        session.add(Feedback(complaint_id=complaint.id, twilio_call_sid=f"CA{n:032d}", satisfied=satisfied))
+    session.commit()
+    assert "2 satisfied, 1 not satisfied" in _open(client, complaint.reference)
