@@ -8,49 +8,13 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from urllib.parse import unquote, urlsplit
 
 from hotline.settings import Settings
+from hotline.smtp_url import MailConfigError, SmtpServer, smtp_server
 
-
-class MailConfigError(ValueError):
-    """SMTP_URL is not a URL we can send through."""
-
-
-@dataclass(frozen=True)
-class SmtpServer:
-    host: str
-    port: int
-    tls: bool  # smtps: TLS from the start
-    username: str
-    password: str
-
-    @property
-    def label(self) -> str:
-        return f"{'smtps' if self.tls else 'smtp'}://{self.host}:{self.port}"
-
-
-def smtp_server(url: str) -> SmtpServer | None:
-    """The server SMTP_URL names, or None when it is empty (notices are then only recorded)."""
-    if not url.strip():
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise MailConfigError("SMTP_URL must look like smtp://host:port or smtps://user:password@host:port")
-    try:
-        port = parts.port or (465 if parts.scheme == "smtps" else 25)
-    except ValueError:
-        raise MailConfigError("SMTP_URL has a port that is not a number") from None
-    return SmtpServer(
-        host=parts.hostname,
-        port=port,
-        tls=parts.scheme == "smtps",
-        username=unquote(parts.username or ""),
-        password=unquote(parts.password or ""),
-    )
+__all__ = ["MailConfigError", "SmtpServer", "build_message", "configured_server", "send_mail", "smtp_server"]
 
 
 def build_message(*, sender: str, recipient: str, subject: str, body: str) -> EmailMessage:

@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hotline.deployment import DEFAULT_DEPLOYMENT, Deployment, load_deployment
+from hotline.smtp_url import smtp_server
 
 _DEV_SECRET = "development-only-secret-key-change-me"
 _DEV_TWILIO_SID = "ACdevelopment0000000000000000000000"
@@ -93,6 +94,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:
+        smtp_server(self.SMTP_URL.get_secret_value())  # a MailConfigError (a ValueError) names what is wrong
         if self.ENVIRONMENT is None:
             implied = Environment.PRODUCTION if self.DATABASE_URL or self.REDIS_URL else Environment.DEVELOPMENT
             object.__setattr__(self, "ENVIRONMENT", implied)

@@ -140,3 +140,12 @@ def test_every_procfile_process_runs_in_production() -> None:
     assert {line.split(":", 1)[0] for line in processes} >= {"release", "web", "worker", "scheduler"}
     for line in processes:
         assert line.split(":", 1)[1].strip().startswith("ENVIRONMENT=production "), line
+
+
+def test_a_mistyped_smtp_url_stops_the_service_at_start_without_showing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMTP_URL", "smtp//hotline:hunter2@mail.example.org")
+    with pytest.raises(ConfigurationError, match="SMTP_URL must look like smtp://host:port") as caught:
+        load_settings()
+    assert "hunter2" not in str(caught.value)
+    monkeypatch.setenv("SMTP_URL", "smtps://hotline:hunter2@mail.example.org:465")
+    assert load_settings().SMTP_URL.get_secret_value().endswith(":465")
