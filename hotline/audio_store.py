@@ -34,6 +34,13 @@ class AudioStore:
             raise ValueError(f"invalid audio key: {key!r}")
         return self.root.joinpath(*rel.parts)
 
+    def existing(self, key: str | None) -> Path | None:
+        """The file for a key when it is in the store; None for no key or a file gone missing (a 404, not a 500)."""
+        if not key:
+            return None
+        path = self.path(key)
+        return path if path.is_file() else None
+
     def put(self, key: str, data: bytes) -> StoredFile:
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)

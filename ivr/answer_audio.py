@@ -29,7 +29,7 @@ def answer_audio(request: Request) -> Response:
         return PlainTextResponse("this link is not valid or has expired", status_code=403)
     with services.engine.connect() as connection:
         key = response_audio_key(connection, response_id=response_id)
-    path = AudioStore(services.settings.audio_dir).path(key) if key else None
-    if path is None or not path.is_file():
+    path = AudioStore(services.settings.audio_dir).existing(key)
+    if path is None:
         return PlainTextResponse("no audio for this answer", status_code=404)
     return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "no-store"})

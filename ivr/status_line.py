@@ -57,7 +57,7 @@ def _answer(hook: Webhook, voice: Voice, found: StatusAnswer, *, with_status: bo
 
 def _playable(hook: Webhook, audio_key: str | None, text: str) -> bool:
     """Play the audio when it is in the store; a file gone missing falls back to the text, if there is one."""
-    return bool(audio_key) and (not text or AudioStore(hook.settings.audio_dir).path(audio_key or "").is_file())
+    return bool(audio_key) and (not text or AudioStore(hook.settings.audio_dir).existing(audio_key) is not None)
 
 
 def status_check(hook: Webhook) -> str:

@@ -79,8 +79,8 @@ def response_audio_file(api: ApiRequest) -> FileReply:
     complaint = complaint_to_answer(api)
     version = _version_number(api.path_params["version"])
     stored = readable_answer_audio(api.session, user=api.user, complaint=complaint, version=version)
-    path = AudioStore(api.settings.audio_dir).path(stored.storage_key) if stored is not None else None
-    if stored is None or path is None or not path.is_file():
+    path = AudioStore(api.settings.audio_dir).existing(stored.storage_key if stored is not None else None)
+    if stored is None or path is None:
         raise ApiError(404, f"version {version} of the answer to {complaint.reference} has no audio")
     return FileReply(path=path, media_type=stored.media_type)
 
@@ -122,8 +122,8 @@ def provider_caller_audio(api: ApiRequest) -> FileReply:
     """The caller's recording, where the deployment lets providers hear it (PROVIDERS_HEAR_AUDIO)."""
     reference = parse_reference(api.path_params["reference"])
     stored = caller_audio(api.session, user=api.user, reference=reference, hear_audio=api.settings.PROVIDERS_HEAR_AUDIO)
-    path = AudioStore(api.settings.audio_dir).path(stored.storage_key) if stored is not None else None
-    if stored is None or path is None or not path.is_file():
+    path = AudioStore(api.settings.audio_dir).existing(stored.storage_key if stored is not None else None)
+    if stored is None or path is None:
         raise ApiError(404, f"no recording of complaint {reference} to play")
     return FileReply(path=path, media_type=stored.media_type)
 

@@ -146,8 +146,8 @@ def audio(api: ApiRequest) -> FileReply:
     stored = stored_audio(api.session, complaint=complaint)
     if stored is None:
         raise ApiError(404, f"complaint {complaint.reference} has no stored recording yet")
-    path = AudioStore(api.settings.audio_dir).path(stored.storage_key)
-    if not path.is_file():
+    path = AudioStore(api.settings.audio_dir).existing(stored.storage_key)
+    if path is None:
         raise ApiError(404, f"the recording of complaint {complaint.reference} is missing from the audio store")
     return FileReply(path=path, media_type=stored.media_type)
 

@@ -142,8 +142,8 @@ def complaint_audio(page: PageRequest) -> Response:
     stored = stored_audio(page.session, complaint=complaint)
     if stored is None:
         raise PageError(404, page.gettext("This complaint has no stored recording yet."))
-    path = AudioStore(page.settings.audio_dir).path(stored.storage_key)
-    if not path.is_file():
+    path = AudioStore(page.settings.audio_dir).existing(stored.storage_key)
+    if path is None:
         raise PageError(404, page.gettext("The recording is missing from the audio store."))
     return FileResponse(path, media_type=stored.media_type, headers={"Cache-Control": "private, no-store"})
 

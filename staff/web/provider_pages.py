@@ -153,8 +153,8 @@ def _complaint_to_answer(page: PageRequest) -> Complaint:
 
 
 def _file(page: PageRequest, stored: StoredAudio | None) -> Response:
-    path = AudioStore(page.settings.audio_dir).path(stored.storage_key) if stored is not None else None
-    if path is None or not path.is_file() or stored is None:
+    path = AudioStore(page.settings.audio_dir).existing(stored.storage_key if stored is not None else None)
+    if path is None or stored is None:
         raise PageError(404, page.gettext("There is no recording to play."))
     return FileResponse(path, media_type=stored.media_type, headers={"Cache-Control": "private, no-store"})
 
