@@ -34,8 +34,8 @@ def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine:
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, AppState]]:
         active = engine if engine is not None else make_engine(settings.database_url)
         dispatcher = jobs if jobs is not None else _rq_dispatcher(settings)
-        tune_for_webhooks()
         places = gazetteer_places(settings.deployment)  # ~60 ms, once per process and deployment
+        tune_for_webhooks()  # last: everything start-up built is then in the frozen heap
         yield {STATE_KEY: AppState(settings=settings, engine=active, jobs=dispatcher, places=places)}
         if engine is None:  # ours to close; a caller's engine is the caller's
             active.dispose()
