@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 
 # ffmpeg/ffprobe decode callers' audio; espeak-ng and sox make test speech; chromium runs the browser tests,
 # with Noto fonts for Mongolian Cyrillic and Khmer (core) and for the Korean test deployment's Hangul (cjk)
-# in their screenshots; wrk drives benchmarks/webhooks.py.
-APT_PACKAGES=(ffmpeg espeak-ng sox chromium fonts-noto-core fonts-noto-cjk wrk)
+# in their screenshots; wrk drives benchmarks/webhooks.py. The radio episodes need Pango for weasyprint's PDF
+# run sheets (Noto and Khmer OS fonts render Mongolian Cyrillic and Khmer), and the tests read their
+# output back with independent tools: poppler-utils (pdftotext, pdftoppm) and loudgain.
+APT_PACKAGES=(ffmpeg espeak-ng sox chromium fonts-noto-core fonts-noto-cjk fonts-khmeros wrk
+    libpango-1.0-0 libpangoft2-1.0-0 poppler-utils loudgain)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
