@@ -20,6 +20,8 @@ from ivr.routes import routes as ivr_routes
 from queue_workers.connection import redis_connection
 from queue_workers.dispatch import RQDispatcher
 from staff.answer_routes import routes as answer_routes
+from staff.dashboard_routes import routes as dashboard_routes
+from staff.episode_routes import routes as episode_routes
 from staff.open311_routes import routes as open311_routes
 from staff.routes import routes as staff_routes
 from staff.routing_routes import routes as routing_routes
@@ -46,6 +48,8 @@ def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine:
         *staff_routes,
         *routing_routes,
         *answer_routes,
+        *dashboard_routes,
+        *episode_routes,
         *open311_routes,
         *page_routes,
     ]
