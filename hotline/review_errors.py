@@ -27,3 +27,11 @@ class Invalid(ReviewRefused):
 
 class NotPermitted(ReviewRefused):
     """The actor's role does not allow the act (the edges check roles first; the core checks again)."""
+
+
+_HTTP_STATUS: dict[type[ReviewRefused], int] = {Conflict: 409, Invalid: 400, NotPermitted: 403}
+
+
+def http_status(exc: ReviewRefused) -> int:
+    """The HTTP status the API and the pages answer a refusal with (one table for both edges)."""
+    return next((code for kind, code in _HTTP_STATUS.items() if isinstance(exc, kind)), 400)

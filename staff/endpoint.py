@@ -37,14 +37,13 @@ from hotline.db import write_session
 from hotline.models import User
 from hotline.models.common import ensure_aware
 from hotline.places import AreaDirectory, PlaceDirectory
-from hotline.review_errors import Conflict, Invalid, NotPermitted, ReviewRefused
+from hotline.review_errors import ReviewRefused, http_status
 from hotline.settings import Settings
 from staff.uploads import UploadRefused, is_multipart, read_upload_form
 
 REALM = 'Bearer realm="fixmyservice"'
 MAX_JSON_BYTES = 64 * 1024  # a 20,000-character Cyrillic transcript is ~40 kB of UTF-8
 DOC_ATTRIBUTE = "api_doc"  # where a route keeps its RouteDoc for staff.openapi
-_REFUSAL_STATUS: dict[type[ReviewRefused], int] = {Conflict: 409, Invalid: 400, NotPermitted: 403}
 
 
 class Utf8JSONResponse(JSONResponse):
@@ -254,7 +253,7 @@ def _run(
             return _error(exc.status_code, exc.message)
         except ReviewRefused as exc:
             session.rollback()
-            return _error(_status_of(exc), exc.message)
+            return _error(http_status(exc), exc.message)
         if writes:
             session.commit()
     return _response(result)
@@ -264,13 +263,6 @@ def _admitted(access: Access, request: Request, token: str) -> bool:
     with Session(app_state(request).engine) as session:
         user = authenticate_token(session, token=token)
         return user is not None and access.admits(user.role)
-
-
-def _status_of(exc: ReviewRefused) -> int:
-    for kind, status in _REFUSAL_STATUS.items():
-        if isinstance(exc, kind):
-            return status
-    return 400
 
 
 def _response(result: Any) -> Response:

@@ -26,14 +26,12 @@ from hotline.models import Complaint
 from hotline.models.common import saved_id
 from hotline.privacy import protector_for
 from hotline.provider_scope import readable_responses
-from hotline.review_errors import Conflict, Invalid, NotPermitted, ReviewRefused
+from hotline.review_errors import Invalid, ReviewRefused, http_status
 from hotline.transcript_versions import confirm, save_version
 from staff.web.complaint_view import build_view, load_complaint
 from staff.web.labels import LABELS
 from staff.web.page import PageError, PageRequest
 from staff.web.routing_page import routing_panel
-
-_REFUSAL_STATUS = {Conflict: 409, Invalid: 400, NotPermitted: 403}
 
 
 def complaint_page(page: PageRequest) -> Response:
@@ -53,9 +51,9 @@ def save_transcript(page: PageRequest) -> Response:
         else:
             save_version(page.session, complaint=complaint, text=text, based_on_version=based_on, actor=_actor(page))
     except ValueError as exc:
-        return _refused(page, complaint, Invalid(str(exc)), draft_text=text)
+        return refused(page, complaint, Invalid(str(exc)), draft_text=text)
     except ReviewRefused as exc:
-        return _refused(page, complaint, exc, draft_text=text)
+        return refused(page, complaint, exc, draft_text=text)
     page.session.commit()
     if action == "save_next":
         following = next_waiting(page.session, after_reference=complaint.reference)
@@ -73,7 +71,7 @@ def change_complaint_status(page: PageRequest) -> Response:
         original = find_complaint(page.session, reference=duplicate_of)
         if original is None:
             message = page.gettext("No complaint has the reference %(reference)s.", reference=duplicate_of)
-            return _refused(page, complaint, Invalid(message))
+            return refused(page, complaint, Invalid(message))
     try:
         change_status(
             page.session,
@@ -84,7 +82,7 @@ def change_complaint_status(page: PageRequest) -> Response:
             duplicate_of=original,
         )
     except ReviewRefused as exc:
-        return _refused(page, complaint, exc)
+        return refused(page, complaint, exc)
     page.session.commit()
     return page.redirect(f"/complaints/{quote(complaint.reference)}?done=status")
 
@@ -107,7 +105,7 @@ def change_tags(page: PageRequest) -> Response:
                 places=page.places,
             )
     except ReviewRefused as exc:
-        return _refused(page, complaint, exc)
+        return refused(page, complaint, exc)
     page.session.commit()
     return page.redirect(f"/complaints/{quote(complaint.reference)}?done=tags")
 
@@ -117,7 +115,7 @@ def add_complaint_note(page: PageRequest) -> Response:
     try:
         add_note(page.session, complaint=complaint, text=page.field("text"), actor=_actor(page))
     except ReviewRefused as exc:
-        return _refused(page, complaint, exc)
+        return refused(page, complaint, exc)
     page.session.commit()
     return page.redirect(f"/complaints/{quote(complaint.reference)}?done=note#notes")
 
@@ -131,7 +129,7 @@ def reveal_caller(page: PageRequest) -> Response:
             page.session, complaint=complaint, user=page.user, actor=_actor(page), protector=protector
         )
     except ReviewRefused as exc:
-        return _refused(page, complaint, exc)
+        return refused(page, complaint, exc)
     page.session.commit()
     return _render(page, complaint, revealed_number=number)
 
@@ -148,7 +146,14 @@ def complaint_audio(page: PageRequest) -> Response:
     return FileResponse(path, media_type=stored.media_type, headers={"Cache-Control": "private, no-store"})
 
 
-def _render(page: PageRequest, complaint: Complaint, *, status_code: int = 200, **overrides: object) -> Response:
+def _render(
+    page: PageRequest,
+    complaint: Complaint,
+    *,
+    status_code: int = 200,
+    answer_draft: str | None = None,
+    **overrides: object,
+) -> Response:
     view = build_view(page, complaint, places=page.places, **overrides)
     return page.render(
         "complaint.html",
@@ -160,13 +165,23 @@ def _render(page: PageRequest, complaint: Complaint, *, status_code: int = 200, 
         responses=readable_responses(page.session, user=page.user, complaint=complaint),
         feedback=feedback_of_complaint(page.session.connection(), complaint_id=saved_id(complaint)),
         routing=routing_panel(page, complaint) if view.can_edit else None,
+        draft=answer_draft,
     )
 
 
-def _refused(page: PageRequest, complaint: Complaint, exc: ReviewRefused, *, draft_text: str | None = None) -> Response:
+def refused(
+    page: PageRequest,
+    complaint: Complaint,
+    exc: ReviewRefused,
+    *,
+    draft_text: str | None = None,
+    answer_draft: str | None = None,
+) -> Response:
+    """The complaint page again, with why the act was refused and what the user typed, so nothing is lost
+    (the transcript draft, or the answer written on the provider's behalf)."""
     page.session.rollback()
-    status = next((code for kind, code in _REFUSAL_STATUS.items() if isinstance(exc, kind)), 400)
-    return _render(page, complaint, status_code=status, error=str(exc), draft_text=draft_text)
+    drafts = {"draft_text": draft_text, "answer_draft": answer_draft}
+    return _render(page, complaint, status_code=http_status(exc), error=exc.message, **drafts)
 
 
 def _message(page: PageRequest) -> str:

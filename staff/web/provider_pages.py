@@ -21,10 +21,11 @@ from hotline.models import Complaint, User
 from hotline.models.users import Role
 from hotline.provider_scope import caller_audio, case_detail, find_case, list_cases, readable_answer_audio
 from hotline.responses import CLOSURES, close_complaint, save_response
-from hotline.review_errors import Conflict, Invalid, NotPermitted, ReviewRefused
+from hotline.review_errors import ReviewRefused, http_status
 from staff.endpoint import ApiError
 from staff.params import decode_cursor, encode_cursor, parse_reference
 from staff.uploads import answer_audio_of, uploaded_file
+from staff.web.complaint_page import refused
 from staff.web.i18n import N_
 from staff.web.labels import STATUS_LABELS
 from staff.web.page import PageError, PageRequest
@@ -35,7 +36,6 @@ CLOSURE_LABELS = {
     "not_fixed": N_("Not fixed"),
     "not_responsible": N_("Not the provider's responsibility"),
 }
-_REFUSAL_STATUS = {Conflict: 409, Invalid: 400, NotPermitted: 403}
 
 
 def start_page(user: User) -> str | None:
@@ -104,9 +104,9 @@ def answer(page: PageRequest) -> Response:
         _save_answer(page, complaint)
     except ReviewRefused as exc:
         if not provider:
-            raise PageError(_status(exc), exc.message) from None
+            return refused(page, complaint, exc, answer_draft=page.field("text"))
         page.session.rollback()
-        return provider_complaint(page, status_code=_status(exc), error=exc.message, draft=page.field("text"))
+        return provider_complaint(page, status_code=http_status(exc), error=exc.message, draft=page.field("text"))
     page.session.commit()
     home = f"{PROVIDER_HOME}/" if provider else "/complaints/"
     return page.redirect(f"{home}{complaint.reference}?done=answered")
@@ -123,7 +123,7 @@ def close_complaint_form(page: PageRequest) -> Response:
             page.session, complaint=complaint, closure=closure, actor=_actor(page), reason=page.field("reason")
         )
     except ReviewRefused as exc:
-        raise PageError(_status(exc), exc.message) from None
+        return refused(page, complaint, exc)
     page.session.commit()
     return page.redirect(f"/complaints/{complaint.reference}?done=status")
 
@@ -177,10 +177,6 @@ def _names(page: PageRequest, *, soums: Iterable[str | None]) -> dict[str, Any]:
         "sector_names": {s.code: s.names.get(page.language) or s.names.get("en") or s.code for s in deployment.sectors},
         "area_names": {a.code: a.names.get(page.language) or a.names.get("en") or a.code for a in deployment.areas},
     }
-
-
-def _status(exc: ReviewRefused) -> int:
-    return next((code for kind, code in _REFUSAL_STATUS.items() if isinstance(exc, kind)), 400)
 
 
 def _actor(page: PageRequest) -> Actor:

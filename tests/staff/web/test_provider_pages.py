@@ -109,12 +109,37 @@ def test_staff_answer_on_behalf_and_close_from_the_complaint_forms(client: TestC
         follow_redirects=False,
     )
     assert refused.status_code == 409
+    assert (
+        'role="alert"' in refused.text and f'<span class="reference">{complaint.reference}</span>' in refused.text
+    )  # the complaint page
     reread(session)
     saved = session.get(Complaint, complaint.id)
     assert saved is not None and (saved.status, saved.closure) == ("closed", "fixed")
     assert [(r.on_behalf, r.text) for r in session.exec(select(Response)).all()] == [
         (True, "Their letter says: fixed.")
     ]
+
+
+def test_a_refused_answer_on_behalf_comes_back_on_the_complaint_page_with_the_typed_text(
+    client: TestClient, session: Session
+) -> None:
+    provider = make_provider(session)
+    make_user(session, "staff@example.org", "staff")
+    complaint = make_routed(session, provider)
+    log_in(client, "staff@example.org")
+    csrf = csrf_of(client.get(f"/complaints/{complaint.reference}").text)
+    sent = client.post(
+        f"/complaints/{complaint.reference}/responses",
+        data={"csrf_token": csrf, "text": "keep these words"},
+        files={"audio": ("answer.mp3", b"not audio at all" * 20, "audio/mpeg")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 400 and "cannot be used" in sent.text
+    assert (
+        f'<span class="reference">{complaint.reference}</span>' in sent.text and 'id="transcript-text"' in sent.text
+    )  # the whole page
+    assert ">keep these words</textarea>" in sent.text and "<details open>" in sent.text
+    assert session.exec(select(Response)).all() == []
 
 
 def test_the_responses_panel_renders_for_staff(session: Session) -> None:
