@@ -109,6 +109,56 @@ class CalledNumber(_Strict):
     station: str = ""
 
 
+STATION_CODE = r"^[a-z0-9][a-z0-9_-]{0,39}$"  # in URLs, job ids and feed paths
+ENV_NAME = r"^[A-Z_][A-Z0-9_]{0,99}$"
+JINGLE_KINDS = ("intro", "outro", "between")
+
+
+class Jingles(_Strict):
+    """Audio files the rough cut plays around the segments, relative to the deployment file (all optional)."""
+
+    intro: str | None = None
+    outro: str | None = None
+    between: str | None = None
+
+    @field_validator("intro", "outro", "between")
+    @classmethod
+    def _relative(cls, v: str | None) -> str | None:
+        if v is not None and (Path(v).is_absolute() or ".." in Path(v).parts or not v.strip()):
+            raise ValueError(f"a jingle is a file under the deployment directory, got {v!r}")
+        return v
+
+
+class AzuraCast(_Strict):
+    """Where a station's MP3s may be uploaded; the API key is read from the named environment variable, so no
+    secret ever sits in a deployment file."""
+
+    base_url: str
+    station_id: int = Field(ge=1)
+    api_key_env: str = Field(pattern=ENV_NAME, description="an environment variable's name (A-Z, 0-9, _)")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http(cls, v: str) -> str:
+        if not v.startswith(("https://", "http://")) or any(ch.isspace() for ch in v):
+            raise ValueError(f"base_url must be an http(s) URL, got {v!r}")
+        return v.rstrip("/")
+
+
+
+class Station(_Strict):
+    """A partner radio station airing the weekly dialogue show: its episodes draw on the areas it serves."""
+
+    code: str = Field(pattern=STATION_CODE, description="1-40 of a-z, 0-9, '-', '_' (a letter or digit first)")
+    name: str
+    language: str  # a language of the deployment: host lines and place names are drafted in it
+    areas: list[str] = Field(default_factory=list, description="area codes served; none = the whole country")
+    segments: int = Field(default=6, ge=1, le=30, description="segments chosen when an episode is drafted")
+    hotline_number: str = ""  # the number the show announces, when it differs from the deployment's
+    jingles: Jingles = Field(default_factory=Jingles)
+    azuracast: AzuraCast | None = None
+
+
 class RecordingLimits(_Strict):
     max_length_seconds: int = Field(default=180, ge=5, le=3600)
     silence_timeout_seconds: int = Field(default=6, ge=1, le=30)
@@ -126,6 +176,8 @@ class Deployment(_Strict):
     sectors: list[Sector]
     areas: list[Area]
     called_numbers: list[CalledNumber] = Field(default_factory=list)
+    hotline_number: str = ""  # what the radio show announces for callers to dial
+    stations: list[Station] = Field(default_factory=list)
     recording: RecordingLimits = Field(default_factory=RecordingLimits)
     base_dir: Path = Path(".")
 
@@ -147,7 +199,17 @@ class Deployment(_Strict):
         for s in self.sectors:
             if missing := lang_codes - s.names.keys():
                 raise ValueError(f"sector {s.code!r} has no name in {sorted(missing)}")
+        self._check_stations(codes, lang_codes)
         return self
+
+    def _check_stations(self, area_codes: set[str], lang_codes: set[str]) -> None:
+        _unique("station code", [st.code for st in self.stations])
+        for st in self.stations:
+            if st.language not in lang_codes:
+                raise ValueError(f"station {st.code!r} airs in {st.language!r}, not a language of this deployment")
+            _unique(f"area of station {st.code!r}", st.areas)
+            if unknown := [a for a in st.areas if a not in area_codes]:
+                raise ValueError(f"station {st.code!r} serves unknown areas {unknown}")
 
     # Look-ups used by the call flow and the taggers.
     def language(self, code: str | None) -> Language:
@@ -171,6 +233,17 @@ class Deployment(_Strict):
     def area(self, code: str | None) -> Area | None:
         return next((a for a in self.areas if a.code == code), None)
 
+    def station(self, code: str | None) -> Station | None:
+        return next((st for st in self.stations if st.code == code), None)
+
+    def announced_number(self, station: Station) -> str:
+        """The hotline number a station's show tells listeners to call."""
+        return station.hotline_number or self.hotline_number
+
+    def jingle_path(self, station: Station, kind: str) -> Path | None:
+        """A station's jingle file if the deployment ships it (kinds: intro, outro, between)."""
+        return self._shipped_file(getattr(station.jingles, kind) if kind in JINGLE_KINDS else None)
+
     def preset_area(self, called: str | None) -> Area | None:
         if not called:
             return None
@@ -182,7 +255,10 @@ class Deployment(_Strict):
 
     def audio_path(self, language: Language, prompt_id: str) -> Path | None:
         """The pre-recorded file for a prompt, if the deployment ships one that exists."""
-        rel = language.audio.get(prompt_id)
+        return self._shipped_file(language.audio.get(prompt_id))
+
+    def _shipped_file(self, rel: str | None) -> Path | None:
+        """A file named relative to the deployment directory, if it exists there (never outside it)."""
         if not rel:
             return None
         path = (self.base_dir / rel).resolve()

@@ -5,17 +5,23 @@ from hotline.models.audit import AuditEvent
 from hotline.models.calls import Call, CallOutcome, Complaint, ComplaintStatus, Recording, RecordingStatus
 from hotline.models.common import utcnow
 from hotline.models.providers import Provider, ProviderArea, ProviderSector
+from hotline.models.radio import AnswerAirs, BuildStatus, Episode, EpisodeSegment, EpisodeStatus, VoiceTreatment
 from hotline.models.review import Note, StatusChange
 from hotline.models.transcripts import Tag, Transcript, TranscriptSource
 from hotline.models.users import ApiToken, Role, User, WebSession
 
 __all__ = [
+    "AnswerAirs",
     "ApiToken",
     "AuditEvent",
+    "BuildStatus",
     "Call",
     "CallOutcome",
     "Complaint",
     "ComplaintStatus",
+    "Episode",
+    "EpisodeSegment",
+    "EpisodeStatus",
     "Feedback",
     "Note",
     "Notice",
@@ -32,6 +38,7 @@ __all__ = [
     "Transcript",
     "TranscriptSource",
     "User",
+    "VoiceTreatment",
     "WebSession",
     "utcnow",
 ]

@@ -126,6 +126,7 @@ class Complaint(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     overdue_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # flagged by the daily job
     closure: str | None = Field(default=None, max_length=20)  # fixed, not_fixed, not_responsible
+    aired_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # its episode was published
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
 
