@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, and_, update
 from sqlmodel import Session, col, select
 
 from hotline.models import Complaint, ComplaintStatus
@@ -36,6 +36,17 @@ class DeadlineReport:
         return f"{len(self.reminders)} reminders, {len(self.overdue)} newly overdue"
 
 
+def waiting_for_provider() -> ColumnElement[bool]:
+    """Routed to a provider and not yet answered: the only complaints a deadline concerns."""
+    return and_(col(Complaint.status) == ComplaintStatus.ROUTED, col(Complaint.provider_id).is_not(None))
+
+
+def overdue_by(now: datetime) -> ColumnElement[bool]:
+    """Overdue at `now`: still waiting for the provider with its deadline passed (what this pass flags, and
+    what the dashboard counts live, whether or not today's pass has run yet)."""
+    return and_(waiting_for_provider(), col(Complaint.response_deadline_at) <= now)
+
+
 def sweep_deadlines(session: Session, *, now: datetime, settings: Settings, places: PlaceDirectory) -> DeadlineReport:
     """Queue due reminders and flag overdue complaints (no commit: the caller commits, then enqueues the notices)."""
     report = DeadlineReport()
@@ -43,7 +54,7 @@ def sweep_deadlines(session: Session, *, now: datetime, settings: Settings, plac
     due = list(
         session.exec(  # served by ix_complaint_deadline
             select(Complaint)
-            .where(Complaint.status == ComplaintStatus.ROUTED, col(Complaint.provider_id).is_not(None))
+            .where(waiting_for_provider())
             .where(col(Complaint.response_deadline_at) <= remind_from, col(Complaint.overdue_at).is_(None))
             .order_by(col(Complaint.response_deadline_at))
             .limit(BATCH)

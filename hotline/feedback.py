@@ -6,9 +6,10 @@ nothing, while a later call may say something different. Staff and the dashboard
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Table, case, func, select
+from sqlalchemy import ColumnElement, Table, case, func, select
 from sqlalchemy.engine import Connection
 
 from hotline.db import insert_unless_exists
@@ -31,14 +32,17 @@ def record_feedback(connection: Connection, *, complaint_id: int, call_sid: str,
     return bool(connection.execute(statement, values).rowcount)
 
 
-def satisfaction_by_provider(connection: Connection) -> dict[int, Satisfaction]:
-    """Provider id → how many callers said they were satisfied or not with its complaints' answers."""
+def satisfaction_by_provider(
+    connection: Connection, *, complaints_where: Sequence[ColumnElement[bool]] = ()
+) -> dict[int, Satisfaction]:
+    """Provider id → how many callers said they were satisfied or not with its complaints' answers; the
+    dashboard narrows the complaints counted (`complaints_where`, conditions on the complaint table)."""
     satisfied = func.sum(case((_FEEDBACK.c.satisfied, 1), else_=0))
     unsatisfied = func.sum(case((_FEEDBACK.c.satisfied, 0), else_=1))
     query = (
         select(_COMPLAINTS.c.provider_id, satisfied, unsatisfied)
         .join(_COMPLAINTS, _COMPLAINTS.c.id == _FEEDBACK.c.complaint_id)
-        .where(_COMPLAINTS.c.provider_id.is_not(None))
+        .where(_COMPLAINTS.c.provider_id.is_not(None), *complaints_where)
         .group_by(_COMPLAINTS.c.provider_id)
     )
     return {row[0]: Satisfaction(int(row[1]), int(row[2])) for row in connection.execute(query)}
