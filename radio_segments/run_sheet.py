@@ -1,0 +1,182 @@
+"""The host's run sheet as plain typed data: what airs, in order, and how long each part runs.
+
+The renderer (script_render.py) reads only these types, so it needs no database: the package job maps an
+Episode onto them. Durations come in (a clip's length, the scripted seconds for the host's lines); running
+times are computed here and never passed in, so the sheet cannot disagree with itself. The checks in
+`__post_init__` hold the privacy rule for the script: a re-voiced segment carries no caller clip at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class VoiceTreatment(StrEnum):
+    ORIGINAL = "original"
+    DISGUISED = "disguised"  # pitch and formant shift; reversible, so not for sensitive cases
+    REVOICED = "revoiced"  # the host reads the edited words; none of the caller's audio airs
+
+
+class ItemKind(StrEnum):
+    """One thing that happens on air, in the order a segment runs them."""
+
+    INTRO = "intro"
+    HOST = "host"  # the host's lines that open a segment
+    CLIP = "clip"  # the caller's clip plays
+    REVOICED = "revoiced"  # the host reads the caller's edited words
+    ANSWER_AUDIO = "answer_audio"  # the provider's recorded answer plays
+    ANSWER_READ = "answer_read"  # the host reads the provider's written answer
+    HOW_TO_CALL = "how_to_call"
+    OUTRO = "outro"
+
+
+def _check_seconds(seconds: float, what: str) -> None:
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"{what} must be a finite, non-negative number of seconds, not {seconds!r}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Spoken:
+    """Words the host reads live, with the seconds scripted for reading them."""
+
+    text: str
+    seconds: float
+
+    def __post_init__(self) -> None:
+        _check_seconds(self.seconds, "scripted reading time")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudioCue:
+    """A recorded piece the operator plays: the file and the words it starts and ends on (the out-cue)."""
+
+    file_name: str
+    in_words: str
+    out_words: str
+    seconds: float
+
+    def __post_init__(self) -> None:
+        _check_seconds(self.seconds, f"duration of {self.file_name}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProviderAnswer:
+    """The provider's answer: its recording, or its text for the host to read (exactly one)."""
+
+    provider_name: str
+    audio: AudioCue | None = None
+    read: Spoken | None = None
+
+    def __post_init__(self) -> None:
+        if (self.audio is None) == (self.read is None):
+            raise ValueError(f"{self.provider_name}'s answer airs as audio or as text the host reads: one of them")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Segment:
+    """One complaint on air: host lines, the caller's words (clip or re-voiced), the answer, where it stands."""
+
+    position: int
+    title: str
+    reference: str
+    host: Spoken
+    voice: VoiceTreatment
+    clip: AudioCue | None = None  # the caller's clip; None when re-voiced
+    revoiced: Spoken | None = None  # the edited words the host reads instead, only when re-voiced
+    answer: ProviderAnswer | None = None  # None: no answer yet
+    status: str = ""  # the complaint's status value (e.g. "routed"); the renderer names it
+    next_step: str = ""
+
+    def __post_init__(self) -> None:
+        if self.voice is VoiceTreatment.REVOICED:
+            if self.clip is not None or self.revoiced is None:
+                raise ValueError(f"segment {self.position} is re-voiced: no caller clip, the words the host reads")
+        elif self.clip is None or self.revoiced is not None:
+            raise ValueError(f"segment {self.position} ({self.voice}) plays the caller's clip: a clip cue, no re-voice")
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeypadLine:
+    key: str
+    action: str  # in the station's language
+
+
+@dataclass(frozen=True, kw_only=True)
+class HowToCall:
+    """The hotline the host announces: the number, what each key does, and the seconds scripted for saying it."""
+
+    number: str
+    menu: tuple[KeypadLine, ...]
+    seconds: float
+
+    def __post_init__(self) -> None:
+        _check_seconds(self.seconds, "scripted time for how to call")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunSheet:
+    title: str
+    station_name: str
+    station_language: str  # BCP 47 tag, e.g. "mn", "km", "ko"
+    broadcast_date: date
+    intro: Spoken
+    segments: tuple[Segment, ...]
+    how_to_call: HowToCall
+    outro: Spoken
+
+    def __post_init__(self) -> None:
+        positions = [segment.position for segment in self.segments]
+        if any(later <= earlier for earlier, later in itertools.pairwise(positions)):
+            raise ValueError(f"segments run in the order given, so positions must increase: {positions}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimedItem:
+    kind: ItemKind
+    start: float  # seconds from the top of the show
+    seconds: float
+    segment: Segment | None = None  # None for the intro, how to call and the outro
+
+    @property
+    def end(self) -> float:
+        return self.start + self.seconds
+
+
+@dataclass(frozen=True, kw_only=True)
+class Timeline:
+    items: tuple[TimedItem, ...]
+
+    @property
+    def total(self) -> float:
+        return math.fsum(item.seconds for item in self.items)
+
+
+def _segment_parts(segment: Segment) -> list[tuple[ItemKind, float]]:
+    parts = [(ItemKind.HOST, segment.host.seconds)]
+    if segment.clip is not None:
+        parts.append((ItemKind.CLIP, segment.clip.seconds))
+    if segment.revoiced is not None:
+        parts.append((ItemKind.REVOICED, segment.revoiced.seconds))
+    if segment.answer is not None and segment.answer.audio is not None:
+        parts.append((ItemKind.ANSWER_AUDIO, segment.answer.audio.seconds))
+    if segment.answer is not None and segment.answer.read is not None:
+        parts.append((ItemKind.ANSWER_READ, segment.answer.read.seconds))
+    return parts
+
+
+def timeline(sheet: RunSheet) -> Timeline:
+    """Every item in air order with its start offset: the sum of the durations before it."""
+    parts: list[tuple[ItemKind, float, Segment | None]] = [(ItemKind.INTRO, sheet.intro.seconds, None)]
+    for segment in sheet.segments:
+        parts.extend((kind, seconds, segment) for kind, seconds in _segment_parts(segment))
+    parts.append((ItemKind.HOW_TO_CALL, sheet.how_to_call.seconds, None))
+    parts.append((ItemKind.OUTRO, sheet.outro.seconds, None))
+    items = []
+    for index, (kind, seconds, part_of) in enumerate(parts):
+        start = math.fsum(earlier for _, earlier, _ in parts[:index])  # fsum: no drift over many items
+        items.append(TimedItem(kind=kind, start=start, seconds=seconds, segment=part_of))
+    return Timeline(items=tuple(items))
