@@ -92,6 +92,7 @@ def inbox_page(page: PageRequest) -> Response:
         complaint_languages=[lang.code for lang in deployment.languages],
         next_url=next_url,
         first_url=_url(kept) if after else "",
+        export_url="/complaints.csv" + (f"?{urlencode(kept)}" if kept else ""),  # every page of these filters
     )
 
 
