@@ -44,6 +44,8 @@ class AuditAction(StrEnum):
     PROVIDER_ADDED = "provider_added"
     PROVIDER_CHANGED = "provider_changed"
     COMPLAINT_ROUTED = "complaint_routed"
+    EPISODE_DRAFTED = "episode_drafted"
+    EPISODE_EDITED = "episode_edited"
 
 
 @dataclass(frozen=True)
