@@ -14,11 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-
-class VoiceTreatment(StrEnum):
-    ORIGINAL = "original"
-    DISGUISED = "disguised"  # pitch and formant shift; reversible, so not for sensitive cases
-    REVOICED = "revoiced"  # the host reads the edited words; none of the caller's audio airs
+from radio_segments.voice_treatment import VoiceTreatment, caller_audio_airs
 
 
 class ItemKind(StrEnum):
@@ -92,7 +88,7 @@ class Segment:
     next_step: str = ""
 
     def __post_init__(self) -> None:
-        if self.voice is VoiceTreatment.REVOICED:
+        if not caller_audio_airs(self.voice):
             if self.clip is not None or self.revoiced is None:
                 raise ValueError(f"segment {self.position} is re-voiced: no caller clip, the words the host reads")
         elif self.clip is None or self.revoiced is not None:
