@@ -1,0 +1,116 @@
+"""Bring a clip or a whole programme to a loudness target with its true peak under the ceiling.
+
+One static gain moves the integrated loudness onto the target; if that pushes any true peak over the
+ceiling, the limiter pulls just those peaks down, which lowers the loudness a little, so the gain is
+corrected and the limiter re-run (a few rounds at most, each from the original samples, so errors never
+accumulate). The result meets BOTH figures or raises; it is never silently off-target.
+
+Silence and clips under 400 ms raise LoudnessUnmeasurable (no gain can be derived from them); a target
+the limiter cannot reach without crushing the audio raises LoudnessUnreachable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from radio_segments.limiter import gain_curve
+from radio_segments.loudness import Loudness, LoudnessUnmeasurable, figures, hop_energies, integrated_from
+from radio_segments.pcm import Samples
+from radio_segments.true_peak import envelope
+
+__all__ = ["LoudnessTarget", "LoudnessUnmeasurable", "LoudnessUnreachable", "Normalised", "normalise"]
+
+# Aim this far under the ceiling: other meters interpolate between samples a little differently (ffmpeg
+# resamples to 192 kHz with its own filter), and the delivered file must pass THEIR reading too.
+PEAK_MARGIN_DB = 0.15
+_STEER_LU = 0.05  # aim well inside the tolerance: the rounding to 16 bit and other meters then cannot push it out
+_ROUNDS = 8
+_PEAK_PASSES = 4  # the limiter's own gain changes can leave a residual inter-sample peak: re-check and re-limit
+
+
+class LoudnessUnreachable(ValueError):  # noqa: N818 - a verdict on the audio and target, not a program error
+    """The target loudness cannot be met under the true-peak ceiling (the audio is nearly all peaks)."""
+
+
+@dataclass(frozen=True)
+class LoudnessTarget:
+    """Where a programme must land: EBU R128 by default; e.g. integrated=−16 for podcasts."""
+
+    integrated: float = -23.0  # LUFS
+    true_peak: float = -1.0  # dBTP ceiling
+    tolerance: float = 0.5  # LU either side of `integrated`
+
+    def __post_init__(self) -> None:
+        if not (-70.0 < self.integrated < 0.0 and self.true_peak <= 0.0 and self.tolerance > 0.0):
+            raise ValueError(f"not a usable loudness target: {self}")
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """The normalised samples and the figures measured on them (for the bext chunk and the manifest)."""
+
+    samples: Samples
+    loudness: Loudness  # measured on `samples`
+    source_integrated: float  # LUFS of the input
+    gain_db: float  # static gain applied before limiting
+    limited_db: float  # deepest limiter reduction, ≤ 0; 0.0 when the limiter did nothing
+
+
+def normalise(samples: Samples, target: LoudnessTarget | None = None) -> Normalised:
+    """Gain (and, if needed, limit) 48 kHz mono samples onto `target`; see the module docstring for failures."""
+    target = target or LoudnessTarget()
+    energies = hop_energies(samples)
+    source = integrated_from(energies)
+    peaks = envelope(samples)
+    ceiling = float(10.0 ** ((target.true_peak - PEAK_MARGIN_DB) / 20.0))
+    gain_db = target.integrated - source
+    best: Normalised | None = None
+    tried: tuple[float, float] | None = None  # the previous round's (gain, loudness), for the secant step
+    for _ in range(_ROUNDS):
+        gain = float(10.0 ** (gain_db / 20.0))
+        curve = gain_curve(peaks * np.float32(gain), ceiling)
+        if curve is None:  # linear: energies and peaks scale exactly, no second pass over the samples
+            loudness = figures(energies * gain * gain, float(peaks.max()) * gain)
+            return Normalised((samples * np.float32(gain)).astype(np.float32), loudness, source, gain_db, 0.0)
+        out, curve = _limit(samples * np.float32(gain), curve, ceiling)
+        out_peaks = envelope(out)
+        loudness = figures(hop_energies(out), float(out_peaks.max()))
+        best = Normalised(out, loudness, source, gain_db, _db(float(curve.min())))
+        if abs(target.integrated - loudness.integrated) <= _STEER_LU:
+            return best
+        gain_db, tried = _next_gain(target.integrated, gain_db, loudness.integrated, tried)
+    if best is not None and abs(best.loudness.integrated - target.integrated) <= target.tolerance:
+        return best
+    reached = "nothing" if best is None else f"{best.loudness.integrated:.1f} LUFS"
+    raise LoudnessUnreachable(
+        f"cannot reach {target.integrated:g} LUFS under {target.true_peak:g} dBTP (got {reached}): "
+        "the audio is mostly peaks; lower the target or clean the recording"
+    )
+
+
+def _limit(gained: Samples, curve: Samples, ceiling: float) -> tuple[Samples, Samples]:
+    """Apply the limiter, then re-limit whatever inter-sample peak the gain changes themselves left over."""
+    out = (gained * curve).astype(np.float32)
+    for _ in range(_PEAK_PASSES):
+        extra = gain_curve(envelope(out), ceiling)
+        if extra is None:
+            break
+        out *= extra
+        curve = curve * extra
+    return out, curve
+
+
+def _next_gain(
+    goal: float, gain_db: float, level: float, tried: tuple[float, float] | None
+) -> tuple[float, tuple[float, float]]:
+    """Secant step on loudness(gain): limiting makes 1 dB of gain give less than 1 LU, so plain steps crawl."""
+    slope = 1.0
+    if tried is not None and tried[0] != gain_db:
+        slope = min(1.0, max(0.05, (level - tried[1]) / (gain_db - tried[0])))
+    return gain_db + (goal - level) / slope, (gain_db, level)
+
+
+def _db(linear: float) -> float:
+    return 20.0 * float(np.log10(linear))
