@@ -75,14 +75,16 @@ def dashboard_page(page: PageRequest) -> Response:
     tables = tables_for(page.session, filters, deployment=deployment, language=page.language, now=now)
     kept = _kept(page)
     timezone = ZoneInfo(deployment.timezone)
+    weeks_caption = page.gettext("Complaints per week")
     return page.render(
         "dashboard.html",
         sections=[_section(table, page, kept) for table in tables.values()],
         weeks_chart=column_chart(
             chart_id="chart-weeks",
-            title=page.gettext("Complaints per week"),
+            title=weeks_caption,
             bars=[Bar(week, total, str(total)) for week, total in _week_totals(tables["weekly"])],
         ),
+        weeks_caption=weeks_caption,
         chosen={name: page.query.get(name, "") for name in FILTERS},
         shown_from=filters.created_from.astimezone(timezone).date(),
         shown_to=(filters.created_before - timedelta(microseconds=1)).astimezone(timezone).date(),
@@ -119,7 +121,7 @@ def complaints_csv_file(page: PageRequest) -> Response:
 
 def readable_duration(seconds: float, gettext: Gettext) -> str:
     """A wait as people say it: "45 s", "12 min", "2 h 5 min", "3 d 4 h" (rounded to the unit shown last)."""
-    if seconds < 60:
+    if round(seconds) < 60:
         return gettext("%(seconds)d s", seconds=round(seconds))
     minutes = round(seconds / 60)
     if minutes < 60:
@@ -152,7 +154,12 @@ def _section(table: Table, page: PageRequest, kept: list[tuple[str, str]]) -> Se
         title=title,
         headers=headers,
         rows=rows,
-        chart=bar_chart(chart_id=f"chart-{table.name}", title=title, bars=_bars(table, page)),
+        chart=bar_chart(
+            chart_id=f"chart-{table.name}",
+            title=title,
+            bars=_bars(table, page),
+            maximum=1.0 if table.name == "satisfaction" else None,  # a share: a full bar is everyone satisfied
+        ),
         csv_url=f"/dashboard/{table.name}.csv" + (f"?{urlencode(kept)}" if kept else ""),
     )
 

@@ -32,9 +32,10 @@ class Bar:
     marker: float | None = None  # a second figure drawn as a tick on the bar's scale (a 90th percentile)
 
 
-def bar_chart(*, chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
-    """Horizontal bars, one row per item, on one scale from zero to the largest value (or marker)."""
-    scale = _scale(bars)
+def bar_chart(*, chart_id: str, title: str, bars: Sequence[Bar], maximum: float | None = None) -> Markup:
+    """Horizontal bars, one row per item, on one scale from zero to `maximum` (a share's 1.0), else to the
+    largest value or marker."""
+    scale = maximum or _scale(bars)
     plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = ROW_HEIGHT * len(bars) + 8
     parts = [_open(chart_id, title, WIDTH, height)]

@@ -118,6 +118,14 @@ def test_charts_escape_their_text_and_scale_to_the_largest_value() -> None:
     assert svg.findtext(f"{SVG}title") == "A & B"
     widths = [float(r.get("width", "0")) for r in svg.iter(f"{SVG}rect")]
     assert widths[0] == pytest.approx(2 * widths[1])  # 10 and 5 on the scale of the 20 marker
+    share = ET.fromstring(str(bar_chart(chart_id="s", title="t", bars=[Bar("a", 0.5, "50 %")], maximum=1.0)))
+    half = float(next(share.iter(f"{SVG}rect")).get("width", "0"))
+    full = float(
+        next(ET.fromstring(str(bar_chart(chart_id="f", title="t", bars=[Bar("a", 0.5, "")]))).iter(f"{SVG}rect")).get(
+            "width", "0"
+        )
+    )
+    assert half == pytest.approx(full / 2)  # a share is drawn against 100 %, not against the largest share
     weeks = ET.fromstring(str(column_chart(chart_id="w", title="t", bars=[Bar("W1", 0, "0"), Bar("W2", 4, "4")])))
     heights = [float(r.get("height", "0")) for r in weeks.iter(f"{SVG}rect")]
     assert heights[0] == 0 and heights[1] > 0 and weeks.get("aria-labelledby") == "w-title"
@@ -130,8 +138,9 @@ def test_readable_durations_in_both_languages() -> None:
     def say(seconds: float, language: object = english) -> str:
         return readable_duration(seconds, lambda m, **v: language.gettext(m) % v)  # type: ignore[attr-defined]
 
-    assert [say(s) for s in (42, 12 * 60, 2 * 3600 + 5 * 60, 3 * 3600, 3 * 86400, 3 * 86400 + 4 * 3600)] == [
+    assert [say(s) for s in (42, 59.7, 12 * 60, 2 * 3600 + 5 * 60, 3 * 3600, 3 * 86400, 3 * 86400 + 4 * 3600)] == [
         "42 s",
+        "1 min",
         "12 min",
         "2 h 5 min",
         "3 h",
