@@ -1,0 +1,97 @@
+"""MP3 with ID3v2.4 tags, for playout systems and podcast apps (LibreTime and AzuraCast import by tag).
+
+ffmpeg's libmp3lame does the encoding, with bit-exact flags so the same samples always give the same
+bytes (no encoder version string, no creation time). The tag is written here rather than by ffmpeg:
+ffmpeg puts `comment` in a TXXX frame, while players and LibreTime's mutagen read the comment from COMM.
+ID3v2.4 text is UTF-8, so Mongolian and Khmer titles are kept exactly as written.
+"""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from radio_segments.pcm import FFMPEG, SAMPLE_RATE, Samples
+
+_UTF8 = b"\x03"  # ID3v2.4 text encoding byte for UTF-8
+
+
+@dataclass(frozen=True)
+class Id3Tags:
+    """What a playout system files the clip under."""
+
+    title: str
+    artist: str  # the station
+    album: str  # the episode, e.g. "Ард иргэдийн дуу 2026-W48"
+    track: int  # 1-based position in the episode
+    total: int  # number of tracks in the episode
+    comment: str  # the complaint's reference
+    language: str = "und"  # ISO 639-2 code for COMM and TLAN, e.g. "mon", "khm", "kor"
+    date: str = ""  # recording date, "yyyy-mm-dd" (TDRC), empty to leave out
+
+
+def id3v2_4(tags: Id3Tags) -> bytes:
+    """A complete ID3v2.4 tag (header and frames, no padding, no unsynchronisation)."""
+    if not 1 <= tags.track <= tags.total:
+        raise ValueError(f"track {tags.track} of {tags.total} is not a track position")
+    if len(tags.language) != 3 or not tags.language.isascii():
+        raise ValueError(f"language must be an ISO 639-2 code of three letters, not {tags.language!r}")
+    language = tags.language.lower().encode("ascii")
+    frames = [
+        _text_frame(b"TIT2", tags.title),
+        _text_frame(b"TPE1", tags.artist),
+        _text_frame(b"TALB", tags.album),
+        _text_frame(b"TRCK", f"{tags.track}/{tags.total}"),
+        # COMM: encoding, language, empty short description (NUL-terminated), then the text.
+        _frame(b"COMM", _UTF8 + language + b"\x00" + tags.comment.encode("utf-8")),
+    ]
+    if tags.language != "und":
+        frames.append(_text_frame(b"TLAN", tags.language.lower()))
+    if tags.date:
+        frames.append(_text_frame(b"TDRC", tags.date))
+    body = b"".join(frames)
+    return b"ID3\x04\x00\x00" + _syncsafe(len(body)) + body
+
+
+def _text_frame(frame_id: bytes, text: str) -> bytes:
+    return _frame(frame_id, _UTF8 + text.encode("utf-8"))
+
+
+def _frame(frame_id: bytes, body: bytes) -> bytes:
+    return frame_id + _syncsafe(len(body)) + b"\x00\x00" + body
+
+
+def _syncsafe(size: int) -> bytes:
+    """ID3v2.4 sizes: 28 bits in four bytes of seven, so no byte looks like an MPEG sync word."""
+    if size >= 1 << 28:
+        raise ValueError("an ID3 tag cannot be 256 MB")
+    return struct.pack(">I", sum(((size >> (7 * i)) & 0x7F) << (8 * i) for i in range(4)))
+
+
+def encode(samples: Samples, *, bitrate_kbps: int = 128, timeout: float = 600.0) -> bytes:
+    """Constant-bitrate MP3 frames (with the Xing/LAME info frame giving the exact length), no tags."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "audio.mp3"  # a file, not a pipe: the Xing frame is filled in at the end by seeking
+        command = [
+            FFMPEG, "-nostdin", "-hide_banner", "-v", "error",
+            "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
+            "-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1",
+            "-id3v2_version", "0", "-write_xing", "1", str(out),
+        ]  # fmt: skip
+        proc = subprocess.run(
+            command, input=samples.astype("<f4").tobytes(), capture_output=True, timeout=timeout, check=False
+        )
+        if proc.returncode != 0:
+            message = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            raise RuntimeError(f"ffmpeg could not encode MP3: {message[0]}")
+        return out.read_bytes()
+
+
+def write(path: Path, samples: Samples, *, tags: Id3Tags, bitrate_kbps: int = 128) -> None:
+    """Write a tagged MP3 of 48 kHz mono samples; the same samples and tags always give the same bytes."""
+    tag = id3v2_4(tags)  # built first: a bad tag fails before a minute of encoding
+    path.write_bytes(tag + encode(samples, bitrate_kbps=bitrate_kbps))
