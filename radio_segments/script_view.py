@@ -83,27 +83,27 @@ class SheetView:
 
 def _read_text(sheet: RunSheet, item: TimedItem) -> str:
     segment = item.segment
-    if item.kind is ItemKind.INTRO:
-        return sheet.intro.text
-    if item.kind is ItemKind.OUTRO:
-        return sheet.outro.text
-    if segment is not None and item.kind is ItemKind.HOST:
-        return segment.host.text
-    if segment is not None and segment.revoiced is not None and item.kind is ItemKind.REVOICED:
-        return segment.revoiced.text
-    if segment is not None and segment.answer is not None and segment.answer.read is not None:
-        return segment.answer.read.text if item.kind is ItemKind.ANSWER_READ else ""
-    return ""
+    match item.kind:
+        case ItemKind.INTRO:
+            return sheet.intro.text
+        case ItemKind.OUTRO:
+            return sheet.outro.text
+        case ItemKind.HOST if segment:
+            return segment.host.text
+        case ItemKind.REVOICED if segment and segment.revoiced:
+            return segment.revoiced.text
+        case ItemKind.ANSWER_READ if segment and segment.answer and segment.answer.read:
+            return segment.answer.read.text
+    return ""  # a recording plays, or the how-to-call block (its number and menu are shown on their own)
 
 
 def _cue(item: TimedItem) -> AudioCue | None:
     segment = item.segment
-    if segment is None:
-        return None
-    if item.kind is ItemKind.CLIP:
-        return segment.clip
-    if item.kind is ItemKind.ANSWER_AUDIO and segment.answer is not None:
-        return segment.answer.audio
+    match item.kind:
+        case ItemKind.CLIP if segment:
+            return segment.clip
+        case ItemKind.ANSWER_AUDIO if segment and segment.answer:
+            return segment.answer.audio
     return None
 
 
