@@ -20,7 +20,7 @@ from hotline.audit import Actor, AuditAction, record
 from hotline.curation import Ranked, rank
 from hotline.deployment import Deployment, Station
 from hotline.episode_queries import CandidateRow, LatestAnswer, candidates
-from hotline.host_lines import SegmentFacts, intro_lines, outro_lines, segment_lines
+from hotline.host_lines import SegmentFacts, intro_lines, name_in, outro_lines, segment_lines
 from hotline.iso_weeks import IsoWeek
 from hotline.models import AnswerAirs, Episode, EpisodeSegment, EpisodeStatus
 from hotline.models.common import saved_id
@@ -146,13 +146,9 @@ def _facts(deployment: Deployment, station: Station, row: CandidateRow, ranked: 
     names = row.provider_names or {}
     return SegmentFacts(
         callers=len(ranked.group) if ranked.lead else 1,
-        place=_named(area.names, language) if area is not None else "",
-        sector=_named(sector.names, language) if sector is not None else "",
-        provider=_named(names, language),
+        place=name_in(area.names, language) if area is not None else "",
+        sector=name_in(sector.names, language) if sector is not None else "",
+        provider=name_in(names, language),
         answered=row.candidate.answered,
         waiting_days=ranked.reasons.get("waiting_days"),
     )
-
-
-def _named(names: dict[str, str], language: str) -> str:
-    return names.get(language) or names.get("en") or next(iter(names.values()), "")

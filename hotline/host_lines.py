@@ -81,3 +81,8 @@ def intro_lines(language: str, *, station: str, count: int) -> str:
 
 def outro_lines(language: str, *, station: str, number: str) -> str:
     return _LINES.get(language, _LINES["en"])["outro"].format(station=station, number=number or "—")
+
+
+def name_in(names: dict[str, str], language: str) -> str:
+    """A name in the station's language, else English, else any (sector, area and provider names are per language)."""
+    return names.get(language) or names.get("en") or next(iter(names.values()), "")
