@@ -180,8 +180,8 @@ def _bars(table: Table, page: PageRequest) -> list[Bar]:
             bars.append(Bar(label, value(row, "total"), str(row[column["total"]])))
         elif table.name in ("providers", "sectors"):
             median, p90 = value(row, "median_seconds"), value(row, "p90_seconds")
-            text = f"{readable_duration(median, page.gettext)} (90%: {readable_duration(p90, page.gettext)})"
-            bars.append(Bar(label, median, text, marker=p90))
+            p90_text = f"{page.gettext(HEADERS['p90_seconds'])}: {readable_duration(p90, page.gettext)}"
+            bars.append(Bar(label, median, readable_duration(median, page.gettext), marker=p90, marker_text=p90_text))
         elif table.name == "overdue":
             bars.append(Bar(label, value(row, "overdue"), str(row[column["overdue"]])))
         else:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 WIDTH = 560
 LABEL_WIDTH = 200  # room for the label column of a horizontal chart
-VALUE_WIDTH = 90  # room for the figure after a bar
+VALUE_WIDTH = 110  # room for the figure after a bar
 ROW_HEIGHT = 24
 BAR_HEIGHT = 16
 COLUMN_CHART_HEIGHT = 180
@@ -30,6 +30,11 @@ class Bar:
     value: float
     text: str  # the value as people read it ("2 h 5 min", "14")
     marker: float | None = None  # a second figure drawn as a tick on the bar's scale (a 90th percentile)
+    marker_text: str = ""  # the marker's figure as people read it, in the bar's tooltip
+
+    @property
+    def tooltip(self) -> str:
+        return f"{self.label}: {self.text}" + (f"; {self.marker_text}" if self.marker_text else "")
 
 
 def bar_chart(*, chart_id: str, title: str, bars: Sequence[Bar], maximum: float | None = None) -> Markup:
@@ -42,17 +47,17 @@ def bar_chart(*, chart_id: str, title: str, bars: Sequence[Bar], maximum: float 
     for n, bar in enumerate(bars):
         y = 4 + n * ROW_HEIGHT
         length = _length(bar.value, scale, plot)
-        parts.append(f'<g class="bar"><title>{_text(bar.label)}: {_text(bar.text)}</title>')
+        end = length  # the figure goes after the bar, or after the marker when that lies further out
+        parts.append(f'<g class="bar"><title>{_text(bar.tooltip)}</title>')
         parts.append(
             f'<text class="label" x="{LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end">{_short(bar.label)}</text>'
         )
         parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}"/>')
         if bar.marker is not None:
+            end = max(end, _length(bar.marker, scale, plot))
             x = LABEL_WIDTH + _length(bar.marker, scale, plot)
             parts.append(f'<line class="marker" x1="{x:.1f}" x2="{x:.1f}" y1="{y - 2}" y2="{y + BAR_HEIGHT + 2}"/>')
-        parts.append(
-            f'<text class="value" x="{LABEL_WIDTH + length + 4:.1f}" y="{y + 13}">{_text(bar.text)}</text></g>'
-        )
+        parts.append(f'<text class="value" x="{LABEL_WIDTH + end + 4:.1f}" y="{y + 13}">{_text(bar.text)}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))  # every piece of text above went through _text
 
@@ -68,7 +73,7 @@ def column_chart(*, chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
         length = _length(bar.value, scale, plot)
         top = 20 + plot - length
         middle = x + slot / 2
-        parts.append(f'<g class="bar"><title>{_text(bar.label)}: {_text(bar.text)}</title>')
+        parts.append(f'<g class="bar"><title>{_text(bar.tooltip)}</title>')
         parts.append(f'<rect x="{x + 2:.1f}" y="{top:.1f}" width="{max(slot - 4, 1):.1f}" height="{length:.1f}"/>')
         parts.append(
             f'<text class="value" x="{middle:.1f}" y="{top - 4:.1f}" text-anchor="middle">{_text(bar.text)}</text>'

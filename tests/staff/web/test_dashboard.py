@@ -82,6 +82,7 @@ def test_the_dashboard_shows_each_providers_time_to_answer_readably_in_the_reade
     signed_in(client, session, "producer")
     english = unescape(sections(client.get("/dashboard").text)["providers"])
     assert "Khovd hospital" in english and "2 h 5 min" in english
+    assert "<title>Khovd hospital: 2 h 5 min; 90th percentile: 2 h 5 min</title>" in english  # the bar's tooltip
 
 
 def test_every_chart_parses_as_svg_with_a_title_and_one_bar_per_table_row(
