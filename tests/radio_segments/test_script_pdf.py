@@ -126,3 +126,13 @@ def test_the_metadata_dates_are_the_ones_passed_in(tmp_path: Path) -> None:
     assert f"Title:           {MONGOLIAN_TITLE}" in info
     with pytest.raises(ValueError, match="timezone-aware"):
         render_pdf(make_run_sheet("mn", count=1), created_at=datetime(2026, 11, 24, 9, 30))
+
+
+def test_korean_labels_for_the_demo_deployment_are_drawn_with_a_hangul_font(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path, render_pdf(make_run_sheet("mn", count=1), created_at=CREATED, lang="ko"))
+    fonts = [line.split()[0] for line in _run("pdffonts", str(pdf)).splitlines()[2:]]
+    text = _run("pdftotext", "-raw", str(pdf), "-")
+
+    assert any("CJK-KR" in name for name in fonts), fonts
+    assert "진행 순서" in text and "전화 참여 방법" in text  # "Rundown", "How to call"
+    assert MONGOLIAN_TITLE in text
