@@ -16,6 +16,7 @@ from ivr.simulate_cli import simulate_call_command
 from queue_workers.scheduler import run_scheduler
 from queue_workers.worker import default_worker_count, run_workers
 from staff.accounts_cli import add_user_command, create_token_command, deactivate_user_command, revoke_token_command
+from staff.episodes_cli import draft_episode_command
 from transcription.models_cli import models_command
 from transcription.tag_cli import tag_command
 
@@ -74,6 +75,10 @@ def cmd_tokens_revoke(args: argparse.Namespace) -> int:
 
 def cmd_tokens_create(args: argparse.Namespace) -> int:
     return create_token_command(_settings(), email=args.email, label=args.label, stdout=sys.stdout)
+
+
+def cmd_episodes_draft(args: argparse.Namespace) -> int:
+    return draft_episode_command(_settings(), station=args.station, week=args.week, stdout=sys.stdout)
 
 
 def cmd_models(_args: argparse.Namespace) -> int:
@@ -137,6 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = tokens.add_parser("revoke", help="revoke an API token by its id")
     p.add_argument("token_id", type=int)
     p.set_defaults(func=cmd_tokens_revoke)
+
+    episodes = sub.add_parser("episodes", help="weekly radio episodes").add_subparsers(
+        dest="episodes_cmd", required=True
+    )
+    p = episodes.add_parser("draft", help="draft (or draft again) a station's episode for an ISO week")
+    p.add_argument("--station", required=True, help="a station code of the deployment")
+    p.add_argument("--week", default=None, help="ISO week such as 2026-W48 (default: this week)")
+    p.set_defaults(func=cmd_episodes_draft)
 
     sub.add_parser("models", help="list configured Vosk models and check they load").set_defaults(func=cmd_models)
 

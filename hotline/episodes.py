@@ -10,21 +10,24 @@ keeps its host lines, trim, voice and answer. Before any edit, a re-draft recomp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from hotline.audit import Actor, AuditAction, record
 from hotline.curation import Ranked, rank
+from hotline.db import write_session
 from hotline.deployment import Deployment, Station
 from hotline.episode_queries import CandidateRow, LatestAnswer, candidates
 from hotline.host_lines import SegmentFacts, intro_lines, name_in, outro_lines, segment_lines
 from hotline.iso_weeks import IsoWeek
 from hotline.models import AnswerAirs, Episode, EpisodeSegment, EpisodeStatus
 from hotline.models.common import saved_id
-from hotline.review_errors import Conflict, Invalid
+from hotline.review_errors import Conflict, Invalid, ReviewRefused
 
 CANDIDATE_DAYS = 90  # how far before the week a complaint may still be a candidate (an overdue provider's)
 
@@ -37,6 +40,12 @@ class Drafted:
     chosen: int
 
 
+@dataclass(frozen=True)
+class StationOutcome:
+    line: str  # what happened, for a log or a terminal
+    refused: bool = False
+
+
 def station_of(deployment: Deployment, code: str) -> Station:
     station = deployment.station(code)
     if station is None:
@@ -46,11 +55,21 @@ def station_of(deployment: Deployment, code: str) -> Station:
 
 
 def draft_episode(
-    session: Session, *, deployment: Deployment, station_code: str, week: IsoWeek, now: datetime, actor: Actor
+    session: Session,
+    *,
+    deployment: Deployment,
+    station_code: str,
+    week: IsoWeek,
+    now: datetime,
+    actor: Actor,
+    unless_edited: bool = False,
 ) -> Drafted:
-    """Create or re-draft the station's episode for `week` (no commit: the caller's unit of work commits)."""
+    """Create or re-draft the station's episode for `week` (no commit: the caller's unit of work commits).
+    With `unless_edited`, a draft a producer has edited is refused (Conflict) rather than re-ranked."""
     station = station_of(deployment, station_code)
     episode, created = _claim(session, station, week, now)
+    if unless_edited and episode.edited_at is not None:
+        raise Conflict(f"the {week} episode of {station.code} has a producer's edits: left as it is")
     start, end = week.bounds(deployment.timezone)
     rows = candidates(session, areas=station.areas, since=start - timedelta(days=CANDIDATE_DAYS), until=end)
     ranked = rank([r.candidate for r in rows], week_start=start, week_end=end, now=now, choose=station.segments)
@@ -86,6 +105,35 @@ def draft_episode(
         after=f"version {episode.version}: {len(ranked)} candidates, {chosen} chosen",
     )  # fmt: skip
     return Drafted(saved_id(episode), created, len(ranked), chosen)
+
+
+def draft_stations(
+    engine: Engine,
+    *,
+    deployment: Deployment,
+    codes: Sequence[str],
+    week: IsoWeek,
+    now: datetime,
+    actor: Actor,
+    unless_edited: bool = False,
+) -> list[StationOutcome]:
+    """Draft each station's week in its own transaction (one refusal stops none of the others)."""
+    outcomes = []
+    for code in codes:
+        with write_session(engine) as session:
+            try:
+                drafted = draft_episode(
+                    session, deployment=deployment, station_code=code, week=week, now=now, actor=actor,
+                    unless_edited=unless_edited,
+                )  # fmt: skip
+            except ReviewRefused as refused:
+                outcomes.append(StationOutcome(f"{code} {week}: {refused.message}", refused=True))
+                continue
+            session.commit()
+        verb = "drafted" if drafted.created else "drafted again"
+        counts = f"{drafted.candidates} candidates, {drafted.chosen} chosen"
+        outcomes.append(StationOutcome(f"{code} {week}: {verb} episode {drafted.episode_id}: {counts}"))
+    return outcomes
 
 
 def _claim(session: Session, station: Station, week: IsoWeek, now: datetime) -> tuple[Episode, bool]:
