@@ -16,6 +16,7 @@ from hotline.settings import Settings
 from queue_workers.queues import (
     QueueName,
     deadline_job_id,
+    episodes_job_id,
     intake_job_id,
     notice_job_id,
     queue,
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 INTAKE_TIMEOUT_SECONDS = 180
 NOTICE_TIMEOUT_SECONDS = 120  # a few SMTP round trips, each bounded by SMTP_TIMEOUT_SECONDS
 DEADLINE_TIMEOUT_SECONDS = 600
+EPISODES_TIMEOUT_SECONDS = 600  # a few hundred candidates per station, ranked in memory
 _WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -93,6 +95,18 @@ class RQDispatcher:
             timeout=DEADLINE_TIMEOUT_SECONDS,
             intervals=[],
             description=f"deadline pass {day}",
+        )
+
+    def episodes_due(self, day: str) -> bool:
+        """Draft every station's current-week episode (drafts a producer edited are left alone), once per `day`."""
+        return self._enqueue_once(
+            QueueName.RADIO,
+            "queue_workers.episode_jobs.draft_week",
+            None,
+            job_id=episodes_job_id(day),
+            timeout=EPISODES_TIMEOUT_SECONDS,
+            intervals=[],
+            description=f"episode drafts {day}",
         )
 
     def _enqueue_once(

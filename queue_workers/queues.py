@@ -12,9 +12,10 @@ class QueueName(StrEnum):
     INTAKE = "intake"  # download and verify recordings: short, network-bound
     TRANSCRIBE = "transcribe"  # decode and tag: long, CPU-bound
     NOTICES = "notices"  # email providers, and the daily deadline pass: short, network-bound
+    RADIO = "radio"  # draft the stations' weekly episodes (and, later, build their audio): database and CPU
 
 
-ALL_QUEUES = (QueueName.INTAKE, QueueName.TRANSCRIBE, QueueName.NOTICES)
+ALL_QUEUES = (QueueName.INTAKE, QueueName.TRANSCRIBE, QueueName.NOTICES, QueueName.RADIO)
 
 
 def queue(name: QueueName, connection: Redis) -> Queue:
@@ -36,6 +37,11 @@ def notice_job_id(notice_id: int) -> str:
 def deadline_job_id(day: str) -> str:
     """One deadline pass per day the scheduler asks for (the pass itself is idempotent anyway)."""
     return f"deadlines-{_safe(day)}"
+
+
+def episodes_job_id(day: str) -> str:
+    """One pass over the stations' current-week drafts per day the scheduler asks for (idempotent anyway)."""
+    return f"episodes-{_safe(day)}"
 
 
 def _safe(value: str) -> str:
