@@ -20,6 +20,7 @@ from radio_segments.voice_treatment import VoiceTreatment, caller_audio_airs
 class ItemKind(StrEnum):
     """One thing that happens on air, in the order a segment runs them."""
 
+    JINGLE = "jingle"  # the station's jingle plays
     INTRO = "intro"
     HOST = "host"  # the host's lines that open a segment
     CLIP = "clip"  # the caller's clip plays
@@ -30,33 +31,31 @@ class ItemKind(StrEnum):
     OUTRO = "outro"
 
 
-def _check_seconds(seconds: float, what: str) -> None:
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"{what} must be a finite, non-negative number of seconds, not {seconds!r}")
-
-
 @dataclass(frozen=True, kw_only=True)
-class Spoken:
-    """Words the host reads live, with the seconds scripted for reading them."""
+class _Timed:
+    """Anything that takes air time: its seconds must be a real, non-negative number, or every time after it is."""
 
-    text: str
     seconds: float
 
     def __post_init__(self) -> None:
-        _check_seconds(self.seconds, "scripted reading time")
+        if not math.isfinite(self.seconds) or self.seconds < 0:
+            raise ValueError(f"{self!r}: seconds must be a finite, non-negative number")
 
 
 @dataclass(frozen=True, kw_only=True)
-class AudioCue:
+class Spoken(_Timed):
+    """Words the host reads live, with the seconds scripted for reading them."""
+
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudioCue(_Timed):
     """A recorded piece the operator plays: the file and the words it starts and ends on (the out-cue)."""
 
     file_name: str
     in_words: str
     out_words: str
-    seconds: float
-
-    def __post_init__(self) -> None:
-        _check_seconds(self.seconds, f"duration of {self.file_name}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,15 +101,25 @@ class KeypadLine:
 
 
 @dataclass(frozen=True, kw_only=True)
-class HowToCall:
+class HowToCall(_Timed):
     """The hotline the host announces: the number, what each key does, and the seconds scripted for saying it."""
 
     number: str
     menu: tuple[KeypadLine, ...]
-    seconds: float
 
-    def __post_init__(self) -> None:
-        _check_seconds(self.seconds, "scripted time for how to call")
+
+@dataclass(frozen=True, kw_only=True)
+class Jingle(_Timed):
+    file_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Jingles:
+    """The station's jingles (the deployment's intro, between and outro kinds); any may be absent."""
+
+    intro: Jingle | None = None  # before the host's intro
+    between: Jingle | None = None  # between two segments
+    outro: Jingle | None = None  # after the host's outro
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,6 +132,7 @@ class RunSheet:
     segments: tuple[Segment, ...]
     how_to_call: HowToCall
     outro: Spoken
+    jingles: Jingles = Jingles()
 
     def __post_init__(self) -> None:
         positions = [segment.position for segment in self.segments]
@@ -135,7 +145,8 @@ class TimedItem:
     kind: ItemKind
     start: float  # seconds from the top of the show
     seconds: float
-    segment: Segment | None = None  # None for the intro, how to call and the outro
+    segment: Segment | None = None  # None for the intro, jingles, how to call and the outro
+    jingle: Jingle | None = None  # the jingle that plays, for a JINGLE item
 
     @property
     def end(self) -> float:
@@ -165,14 +176,26 @@ def _segment_parts(segment: Segment) -> list[tuple[ItemKind, float]]:
 
 
 def timeline(sheet: RunSheet) -> Timeline:
-    """Every item in air order with its start offset: the sum of the durations before it."""
-    parts: list[tuple[ItemKind, float, Segment | None]] = [(ItemKind.INTRO, sheet.intro.seconds, None)]
-    for segment in sheet.segments:
-        parts.extend((kind, seconds, segment) for kind, seconds in _segment_parts(segment))
-    parts.append((ItemKind.HOW_TO_CALL, sheet.how_to_call.seconds, None))
-    parts.append((ItemKind.OUTRO, sheet.outro.seconds, None))
+    """Every item in air order with its start offset: the sum of the durations before it.
+
+    The same order the rough cut should be stitched in (recordings play, the host's items are gaps of the
+    scripted length), so the script's times and the rough cut's agree.
+    """
+    jingles = sheet.jingles
+    parts: list[tuple[ItemKind, float, Segment | None, Jingle | None]] = []
+    if jingles.intro:
+        parts.append((ItemKind.JINGLE, jingles.intro.seconds, None, jingles.intro))
+    parts.append((ItemKind.INTRO, sheet.intro.seconds, None, None))
+    for index, segment in enumerate(sheet.segments):
+        if index and jingles.between:
+            parts.append((ItemKind.JINGLE, jingles.between.seconds, None, jingles.between))
+        parts.extend((kind, seconds, segment, None) for kind, seconds in _segment_parts(segment))
+    parts.append((ItemKind.HOW_TO_CALL, sheet.how_to_call.seconds, None, None))
+    parts.append((ItemKind.OUTRO, sheet.outro.seconds, None, None))
+    if jingles.outro:
+        parts.append((ItemKind.JINGLE, jingles.outro.seconds, None, jingles.outro))
     items = []
-    for index, (kind, seconds, part_of) in enumerate(parts):
-        start = math.fsum(earlier for _, earlier, _ in parts[:index])  # fsum: no drift over many items
-        items.append(TimedItem(kind=kind, start=start, seconds=seconds, segment=part_of))
+    for index, (kind, seconds, part_of, jingle) in enumerate(parts):
+        start = math.fsum(part[1] for part in parts[:index])  # fsum: no drift over many items
+        items.append(TimedItem(kind=kind, start=start, seconds=seconds, segment=part_of, jingle=jingle))
     return Timeline(items=tuple(items))

@@ -14,6 +14,7 @@ from types import MappingProxyType
 ENGLISH = "en"
 
 _EN = {
+    "jingle": "Jingle",
     "run_sheet": "Run sheet",
     "station": "Station",
     "broadcast_date": "Broadcast date",
@@ -64,6 +65,7 @@ _EN = {
 }
 
 _MN = {
+    "jingle": "Жингл",
     "run_sheet": "Нэвтрүүлгийн хөтөлбөр",
     "station": "Радио станц",
     "broadcast_date": "Нэвтрүүлгийн огноо",
@@ -114,6 +116,7 @@ _MN = {
 }
 
 _KM = {
+    "jingle": "ភ្លេងសញ្ញា",
     "run_sheet": "កម្មវិធីផ្សាយ",
     "station": "ស្ថានីយ៍វិទ្យុ",
     "broadcast_date": "ថ្ងៃផ្សាយ",
@@ -164,6 +167,7 @@ _KM = {
 }
 
 _KO = {
+    "jingle": "징글",
     "run_sheet": "방송 큐시트",
     "station": "방송국",
     "broadcast_date": "방송일",

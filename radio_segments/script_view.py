@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
-from radio_segments.run_sheet import AudioCue, ItemKind, RunSheet, Segment, TimedItem, Timeline, timeline
+from radio_segments.run_sheet import AudioCue, ItemKind, Jingle, RunSheet, Segment, TimedItem, Timeline, timeline
 from radio_segments.script_labels import ENGLISH, has_labels, labels_for, primary_language, status_label
 
 _LABEL_OF_KIND = {
+    ItemKind.JINGLE: "jingle",
     ItemKind.INTRO: "intro",
     ItemKind.HOST: "host",
     ItemKind.CLIP: "clip",
@@ -51,14 +52,15 @@ class ItemView:
     start_seconds: float
     seconds: float
     read: str  # the words the host reads live; "" when a recording plays
-    cue: AudioCue | None  # the recording that plays, if one does
+    cue: AudioCue | None  # the caller's or the provider's recording that plays, if one does
+    jingle: Jingle | None  # the jingle that plays, if one does
 
 
 @dataclass(frozen=True, kw_only=True)
 class BlockView:
-    """The intro, one segment, how to call, or the outro, with its items in air order."""
+    """A jingle, the intro, one segment, how to call, or the outro, with its items in air order."""
 
-    kind: str  # "intro", "segment", "how_to_call" or "outro"
+    kind: str  # "jingle", "intro", "segment", "how_to_call" or "outro"
     label: str
     start: str
     end: str
@@ -118,6 +120,7 @@ def _item_view(sheet: RunSheet, item: TimedItem, labels: Mapping[str, str]) -> I
         seconds=item.seconds,
         read=_read_text(sheet, item),
         cue=_cue(item),
+        jingle=item.jingle,
     )
 
 

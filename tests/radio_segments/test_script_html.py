@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from tinyhtml5.parser import HTMLParser
 
-from radio_segments.run_sheet import RunSheet, Spoken, timeline
+from radio_segments.run_sheet import Jingle, Jingles, RunSheet, Spoken, timeline
 from radio_segments.script_render import render_html
 from tests.radio_segments.run_sheets import HOSTILE_LINE, KHMER_TITLE, MONGOLIAN_TITLE, make_run_sheet, make_segment
 
@@ -90,3 +90,16 @@ def test_labels_in_the_stations_language_and_in_english_on_request() -> None:
     assert english.get("lang") == "mn"  # the host's lines are still Mongolian
     assert "Friday, November 27, 2026" in _text(english)
     assert "Ховд аймгаас 12 иргэн" in _text(english)
+
+
+def test_jingles_have_their_own_rows_and_cues() -> None:
+    jingles = Jingles(intro=Jingle(file_name="open.wav", seconds=8), between=Jingle(file_name="sting.wav", seconds=4))
+    root = _parse(render_html(make_run_sheet(count=2, jingles=jingles), lang="en"))
+    rows = [[_text(cell) for cell in row] for row in next(root.iter(f"{NS}tbody")).iter(f"{NS}tr")]
+
+    assert [row[3] for row in rows] == ["Jingle", "Intro", rows[2][3], "Jingle", rows[4][3], "How to call", "Outro"]
+    assert [row[1:3] for row in rows[:3]] == [["0:00", "0:08"], ["0:08", "0:40"], ["0:48", "1:19"]]
+    assert [_text(e) for e in _by_class(root, "file") if _text(e).endswith(".wav") and "-" not in _text(e)] == [
+        "open.wav",
+        "sting.wav",
+    ]

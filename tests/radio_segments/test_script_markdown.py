@@ -8,7 +8,7 @@ import re
 import pytest
 
 from radio_segments.markdown_text import MarkdownText, escape_markdown
-from radio_segments.run_sheet import Spoken
+from radio_segments.run_sheet import Jingle, Jingles, Spoken
 from radio_segments.script_render import render_markdown
 from tests.radio_segments.run_sheets import HOSTILE_LINE, MONGOLIAN_TITLE, make_run_sheet, make_segment
 
@@ -99,3 +99,12 @@ def test_labels_follow_the_language_asked_for() -> None:
     khmer = render_markdown(make_run_sheet("km"))
     assert _table(khmer)[0][1] == "ចាប់ផ្តើម"
     assert "របៀបហៅទូរស័ព្ទមក" in khmer  # "How to call"
+
+
+def test_a_jingle_has_its_row_and_its_file() -> None:
+    sheet = make_run_sheet(count=1, jingles=Jingles(outro=Jingle(file_name="close_theme.wav", seconds=12)))
+    markdown = render_markdown(sheet, lang="en")
+
+    # After the outro, before the total: 40 + 25.3 + 31.4 + 22.6 + 30 + 19.6 = 168.9 s.
+    assert _table(markdown)[-2][1:4] == ["2:49", "0:12", "Jingle"]
+    assert r"- File: close\_theme.wav" in markdown

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from radio_segments.run_sheet import AudioCue, ItemKind, ProviderAnswer, RunSheet, Spoken, timeline
+from radio_segments.run_sheet import AudioCue, ItemKind, Jingle, Jingles, ProviderAnswer, RunSheet, Spoken, timeline
 from radio_segments.script_view import clock, sheet_view
 from radio_segments.voice_treatment import VoiceTreatment
 from tests.radio_segments.run_sheets import make_run_sheet, make_segment
@@ -61,6 +61,26 @@ def test_items_run_in_air_order_and_a_re_voiced_segment_has_no_clip_item() -> No
     ]  # fmt: skip
 
 
+def test_jingles_open_and_close_the_show_and_separate_segments_and_count_in_the_times() -> None:
+    jingles = Jingles(
+        intro=Jingle(file_name="open.wav", seconds=8.0),
+        between=Jingle(file_name="sting.wav", seconds=4.0),
+        outro=Jingle(file_name="close.wav", seconds=10.0),
+    )
+    plain = make_run_sheet(count=3)
+    items = timeline(dataclasses.replace(plain, jingles=jingles)).items
+
+    jingle_at = [(index, item.jingle.file_name) for index, item in enumerate(items) if item.jingle]
+    assert jingle_at == [(0, "open.wav"), (5, "sting.wav"), (9, "sting.wav"), (14, "close.wav")]
+    assert [item.kind for item in items if item.jingle] == [ItemKind.JINGLE] * 4
+    assert items[1].kind is ItemKind.INTRO and items[1].start == 8.0
+    assert items[6].kind is ItemKind.HOST and items[6].segment is plain.segments[1]
+    for index, item in enumerate(items):
+        assert item.start == pytest.approx(sum(earlier.seconds for earlier in items[:index]), abs=1e-9)
+    with_jingles = timeline(dataclasses.replace(plain, jingles=jingles)).total
+    assert with_jingles == pytest.approx(timeline(plain).total + 8 + 2 * 4 + 10)
+
+
 def test_the_sheets_rounded_lengths_add_up_to_its_rounded_total() -> None:
     # Lengths of 0.5 s each: rounded one by one they would show 1 s each, 20 × 1 s against a total of 0:10.
     half = Spoken(text="…", seconds=0.5)
@@ -106,8 +126,12 @@ def test_an_answer_airs_one_way_and_durations_are_real_numbers() -> None:
     with pytest.raises(ValueError, match="one of them"):
         ProviderAnswer(provider_name="Water")
     for bad in (-1.0, math.nan, math.inf):
-        with pytest.raises(ValueError, match="non-negative"):
+        with pytest.raises(ValueError, match="seconds must be a finite, non-negative number"):
             Spoken(text="x", seconds=bad)
+        with pytest.raises(ValueError, match="seconds must be a finite, non-negative number"):
+            AudioCue(file_name="a.wav", in_words="a", out_words="b", seconds=bad)
+        with pytest.raises(ValueError, match="seconds must be a finite, non-negative number"):
+            Jingle(file_name="sting.wav", seconds=bad)
 
 
 def test_segments_must_be_given_in_air_order() -> None:
