@@ -18,7 +18,7 @@ from radio_segments.voice_treatment import VoiceTreatment, caller_audio_airs
 
 
 class ItemKind(StrEnum):
-    """One thing that happens on air, in the order a segment runs them."""
+    """One thing that happens on air; a segment runs HOST, then CLIP or REVOICED, then its answer if any."""
 
     JINGLE = "jingle"  # the station's jingle plays
     INTRO = "intro"
@@ -33,7 +33,7 @@ class ItemKind(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class _Timed:
-    """Anything that takes air time: its seconds must be a real, non-negative number, or every time after it is."""
+    """Anything that takes air time. A negative or NaN length would shift every running time after it."""
 
     seconds: float
 
