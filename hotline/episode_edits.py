@@ -66,9 +66,10 @@ def edit_episode(session: Session, *, episode: Episode, edit: EpisodeEdit, now: 
     segments = {
         s.id: s for s in session.exec(select(EpisodeSegment).where(EpisodeSegment.episode_id == episode.id)).all()
     }
-    chosen = _checked_choice(edit.chosen, segments)
+    airable = _consented(session, segments)
+    chosen = _checked_choice(edit.chosen, airable)
     for change in edit.segments:
-        if change.segment_id not in segments:
+        if change.segment_id not in airable:
             raise Invalid(f"segment {change.segment_id} is not a segment of this episode")
         _check_segment(session, segments[change.segment_id], change)
     claimed = session.exec(
@@ -101,6 +102,17 @@ def edit_episode(session: Session, *, episode: Episode, edit: EpisodeEdit, now: 
     where = f"{episode.station} {episode.week}"
     record(session, actor, AuditAction.EPISODE_EDITED, object_type="episode", object_id=where, after=summary)
     return episode
+
+
+def _consented(session: Session, segments: dict[int | None, EpisodeSegment]) -> dict[int | None, EpisodeSegment]:
+    """The segments whose caller (still) agrees to broadcast: no other can be chosen or edited, whatever its id."""
+    complaint_ids = {s.complaint_id for s in segments.values()}
+    consenting = set(
+        session.exec(
+            select(Complaint.id).where(col(Complaint.id).in_(complaint_ids), col(Complaint.broadcast_consent).is_(True))
+        )
+    )
+    return {sid: s for sid, s in segments.items() if s.complaint_id in consenting}
 
 
 def _check_lengths(edit: EpisodeEdit) -> None:

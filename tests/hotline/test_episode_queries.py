@@ -135,13 +135,23 @@ def test_drafting_again_is_idempotent_and_keeps_the_producers_edits(session: Ses
 def test_a_complaint_that_stops_being_a_candidate_leaves_the_draft(session: Session) -> None:
     complaint = reviewed(session)
     drafted = _draft(session)
-    assert complaint.reference in _segments(session, drafted.episode_id)
+    segment = _segments(session, drafted.episode_id)[complaint.reference]
+    assert segment.chosen and segment.id is not None
     row = session.get(Complaint, complaint.id)
     assert row is not None
     row.broadcast_consent = False  # staff corrected a consent the caller never gave
     session.add(row)
     session.commit()
     assert _segments(session, drafted.episode_id) == {}  # hidden at once, before any re-draft
+    episode = session.get(Episode, drafted.episode_id)
+    assert episode is not None
+    with pytest.raises(Invalid, match="not in this episode"):  # nor can a producer choose it by its id
+        edit_episode(session, episode=episode, edit=EpisodeEdit(version=1, chosen=[segment.id]), now=NOW, actor=SYSTEM)
+    session.rollback()
+    edit_episode(session, episode=episode, edit=EpisodeEdit(version=1, chosen=[]), now=NOW, actor=SYSTEM)
+    session.commit()
+    reread(session)
+    assert session.get(EpisodeSegment, segment.id).chosen is False  # type: ignore[union-attr]
     _draft(session)
     assert session.exec(select(EpisodeSegment).where(EpisodeSegment.complaint_id == complaint.id)).all() == []
 
