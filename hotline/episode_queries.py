@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from hotline.curation import Candidate
-from hotline.models import ComplaintStatus, Episode, EpisodeSegment, Response
+from hotline.models import ComplaintStatus, Episode, EpisodeSegment, Response, TranscriptSource
 from hotline.models.common import ensure_aware
 
 NEVER_CANDIDATES = (ComplaintStatus.DUPLICATE, ComplaintStatus.NOT_ACTIONABLE, ComplaintStatus.AIRED)
@@ -30,7 +30,7 @@ _CANDIDATE_COLUMNS = (
 )  # fmt: skip
 _TABLES = SQLModel.metadata.tables
 _C, _R, _P = _TABLES["complaint"], _TABLES["response"], _TABLES["provider"]
-_S, _E = _TABLES["episodesegment"], _TABLES["episode"]
+_S, _E, _T = _TABLES["episodesegment"], _TABLES["episode"], _TABLES["transcript"]
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,25 @@ def responses_of(session: Session, *, complaint_ids: Sequence[int]) -> dict[int,
         for response in session.execute(query).scalars():
             found.setdefault(response.complaint_id, []).append(response)
     return found
+
+
+@dataclass(frozen=True)
+class HeardWords:
+    """The machine's timed words of a complaint (transcript version 1) and the audio's length."""
+
+    words: list[dict[str, Any]]
+    duration: float | None
+
+
+def heard_words(session: Session, *, complaint_ids: Sequence[int]) -> dict[int, HeardWords]:
+    """Complaint id → the machine's timed words, for clip points (none for manually transcribed calls)."""
+    if not complaint_ids:
+        return {}
+    query = select(_T.c.complaint_id, _T.c.words, _T.c.audio_duration_seconds).where(
+        _T.c.complaint_id.in_(list(complaint_ids)), _T.c.version == 1, _T.c.source == TranscriptSource.MACHINE
+    )  # served by uq_transcript_complaint_version
+    rows = session.connection().execute(query)
+    return {row.complaint_id: HeardWords(list(row.words or []), row.audio_duration_seconds) for row in rows}
 
 
 def _segment_row(row: Any) -> SegmentRow:

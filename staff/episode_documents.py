@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from hotline.clip_points import clip_points
 from hotline.deployment import Deployment
-from hotline.episode_queries import SegmentRow, responses_of, segments
+from hotline.episode_queries import HeardWords, SegmentRow, heard_words, responses_of, segments
 from hotline.host_lines import name_in
 from hotline.models import Episode, Response
 from hotline.places import PlaceDirectory
@@ -58,10 +59,18 @@ def episode_document(
 ) -> dict[str, Any]:
     """The whole episode: its lines, the chosen segments in show order and the other candidates by rank."""
     rows = segments(session, episode_id=episode.id or 0)
-    answers = responses_of(session, complaint_ids=[row.segment.complaint_id for row in rows])
+    complaint_ids = [row.segment.complaint_id for row in rows]
+    answers = responses_of(session, complaint_ids=complaint_ids)
+    heard = heard_words(session, complaint_ids=complaint_ids)
     station = deployment.station(episode.station)
     language = station.language if station is not None else deployment.languages[0].code
-    documents = [_segment(row, answers.get(row.segment.complaint_id, []), deployment, places, language) for row in rows]
+    documents = [
+        {
+            **_segment(row, answers.get(row.segment.complaint_id, []), deployment, places, language),
+            "clip": _clip(row, heard.get(row.segment.complaint_id)),
+        }
+        for row in rows
+    ]
     return {
         **episode_summary(episode),
         "intro": episode.intro,
@@ -69,6 +78,17 @@ def episode_document(
         "chosen": [d for d in documents if d["chosen"]],
         "candidates": [d for d in documents if not d["chosen"]],
     }
+
+
+def _clip(row: SegmentRow, heard: HeardWords | None) -> dict[str, float] | None:
+    """In and out seconds of the trimmed clip in the caller's recording (None without machine timings)."""
+    if heard is None:
+        return None
+    points = clip_points(
+        heard.words, row.transcript, first=row.segment.trim_first_word, last=row.segment.trim_last_word,
+        duration=heard.duration,
+    )  # fmt: skip
+    return {"start": points.start, "end": points.end} if points is not None else None
 
 
 def _segment(

@@ -5,6 +5,7 @@ and draft again without losing the edits."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -13,8 +14,8 @@ from starlette.testclient import TestClient
 from hotline.iso_weeks import week_of
 from hotline.models import Call, utcnow
 from hotline.privacy import mask_number
-from tests.episode_factories import CLINIC, SCHOOL, reviewed
-from tests.factories import CALLER_NUMBER
+from tests.episode_factories import CLINIC, SCHOOL, WEEK_START, reviewed
+from tests.factories import CALLER_NUMBER, make_complaint, make_transcript
 from tests.staff.review_api import bearer
 
 
@@ -148,3 +149,16 @@ def test_a_producer_edits_with_the_version_and_a_stale_edit_is_a_409(client: Tes
     assert [s["reference"] for s in again] == [first.reference, second.reference]
     assert again[0]["trim"] == {"first": 2, "last": 5} and again[0]["host_lines"] == "Шинэ мөр"
     assert redrafted.json()["intro"] == "Сайн байна уу, сонсогчид аа!"
+
+
+def test_a_trim_gives_the_clip_points_from_the_machines_word_timings(client: TestClient, session: Session) -> None:
+    complaint = make_complaint(session, status="in_review", created_at=WEEK_START + timedelta(days=1))
+    make_transcript(session, complaint)  # the machine heard "эмнэлэгт" 0.4-1.1, "эм" 1.2-1.4, "байхгүй" 1.5-2.0
+    make_transcript(session, complaint, version=2, source="staff", text="Эмнэлэгт эм байхгүй байна.", words=None)
+    made = _draft(client, session).json()
+    [segment] = made["chosen"]
+    assert segment["clip"] == {"start": 0.25, "end": 41.5}  # the whole recording: to its end, past the added word
+    trim = {"version": 1, "segments": [{"id": segment["id"], "trim": {"first": 1, "last": 2}}]}
+    edited = client.patch(f"/api/episodes/{made['id']}", json=trim, headers=bearer(session, "producer"))
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["chosen"][0]["clip"] == {"start": 1.1, "end": 2.15}  # padded, never into "эмнэлэгт"
