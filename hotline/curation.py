@@ -77,26 +77,31 @@ class _Scored:
 
 
 def group_near_duplicates(candidates: Sequence[Candidate], *, threshold: float) -> list[list[Candidate]]:
-    """Candidates of the same sector and area whose transcripts are similar, linked transitively."""
-    parent = list(range(len(candidates)))
+    """Candidates of the same sector and area whose transcripts tell the same issue.
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    texts = [utils.default_process(c.text) for c in candidates]
-    for i, a in enumerate(candidates):
-        for j in range(i + 1, len(candidates)):
-            b = candidates[j]
-            same_place = (a.sector, a.area) == (b.sector, b.area) and texts[i] and texts[j]
-            if same_place and fuzz.token_set_ratio(texts[i], texts[j], processor=None) >= threshold:
-                parent[root(j)] = root(i)
-    groups: dict[int, list[Candidate]] = {}
-    for i, c in enumerate(candidates):
-        groups.setdefault(root(i), []).append(c)
-    return list(groups.values())
+    Each group is seeded by its earliest call, and a call joins the first group whose seed it resembles:
+    comparing with the seed only (not with every member) stops a chain of loosely similar calls from
+    merging unrelated issues into one big group, which would make the host overstate how many called.
+    """
+    seeds: dict[tuple[str | None, str | None], list[tuple[str, list[Candidate]]]] = {}
+    groups: list[list[Candidate]] = []
+    for c in sorted(candidates, key=lambda c: (c.created_at, c.complaint_id)):
+        text = utils.default_process(c.text)
+        bucket = seeds.setdefault((c.sector, c.area), [])
+        home = next(
+            (
+                members
+                for seed, members in bucket
+                if text and fuzz.token_set_ratio(seed, text, processor=None) >= threshold
+            ),
+            None,
+        )
+        if home is None:
+            home = []
+            bucket.append((text, home))
+            groups.append(home)
+        home.append(c)
+    return groups
 
 
 def rank(

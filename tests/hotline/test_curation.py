@@ -55,6 +55,16 @@ def test_near_duplicates_group_by_sector_area_and_similar_words() -> None:
     assert [different_words.complaint_id] in as_ids and len(groups) == 4
 
 
+def test_a_chain_of_loosely_similar_calls_does_not_merge_unrelated_issues() -> None:
+    clinic = cand("эмнэлэгт эм байхгүй", day=1)
+    both = cand("эмнэлэгт эм байхгүй сургуулийн барилга халаалтгүй", day=2)  # like each of the others
+    school = cand("сургуулийн барилга халаалтгүй хүүхдүүд", day=3)  # unlike the first
+    groups = group_near_duplicates([school, both, clinic], threshold=70)
+    assert sorted(sorted(c.complaint_id for c in g) for g in groups) == sorted(
+        [sorted([clinic.complaint_id, both.complaint_id]), [school.complaint_id]]
+    )
+
+
 def test_a_group_airs_once_and_its_lead_says_how_many_called() -> None:
     group = [cand(CLINIC, day=d) for d in (1, 2, 3, 4)]
     lone = cand(SCHOOL, sector="education", day=1)
