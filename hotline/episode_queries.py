@@ -129,11 +129,15 @@ def episode_for(session: Session, *, station: str, week: str) -> Episode | None:
     return session.get(Episode, episode_id) if episode_id is not None else None
 
 
-def episodes(session: Session, *, station: str | None = None, limit: int = 200) -> list[Episode]:
-    """Episodes, newest week first (per station when given)."""
+def episodes(
+    session: Session, *, station: str | None = None, week: str | None = None, limit: int = 200
+) -> list[Episode]:
+    """Episodes, newest week first (one station's, one week's when given)."""
     query = select(Episode)
     if station is not None:
         query = query.where(_E.c.station == station)
+    if week is not None:
+        query = query.where(_E.c.week == week)
     query = query.order_by(_E.c.week.desc(), _E.c.station).limit(limit)
     return list(session.execute(query).scalars())
 

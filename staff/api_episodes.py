@@ -45,11 +45,14 @@ def create_episode(api: ApiRequest) -> Reply:
 
 
 def episodes(api: ApiRequest) -> dict[str, Any]:
-    """Episodes, newest week first; `station=CODE` for one station's."""
-    station = api.query.get("station")
+    """Episodes, newest week first; `station=CODE` for one station's, `week=2026-W48` for one week's."""
+    station, week = api.query.get("station"), api.query.get("week")
     if station is not None:
         station = station_of(api.settings.deployment, station).code
-    return {"items": [episode_summary(e) for e in list_episodes(api.session, station=station)]}
+    if week is not None:
+        week = str(parse_week(week))
+    found = list_episodes(api.session, station=station, week=week)
+    return {"items": [episode_summary(e) for e in found]}
 
 
 def episode(api: ApiRequest) -> dict[str, Any]:

@@ -67,7 +67,13 @@ routes: list[BaseRoute] = [
         "/api/episodes",
         api_episodes.episodes,
         READERS,
-        doc=RouteDoc(query=(Param("station", "a station code: that station's episodes only"),)),
+        doc=RouteDoc(
+            query=(
+                Param("station", "a station code: that station's episodes only"),
+                Param("week", "an ISO week such as 2026-W48: that week's episodes only"),
+            ),
+            responses={400: "No such station, or not an ISO week."},
+        ),
     ),
     api_route(
         "/api/episodes",

@@ -90,6 +90,10 @@ def test_episodes_are_listed_and_read(client: TestClient, session: Session) -> N
     assert "chosen" not in listed.json()["items"][0]  # lists are summaries
     assert client.get("/api/episodes?station=ulaanbaatar", headers=headers).json()["items"] == []
     assert client.get("/api/episodes?station=nope", headers=headers).status_code == 400
+    one_week = client.get("/api/episodes?station=khovd&week=2026-W48", headers=headers).json()["items"]
+    assert [e["id"] for e in one_week] == [made["id"]]
+    assert client.get("/api/episodes?week=2026-W47", headers=headers).json()["items"] == []
+    assert client.get("/api/episodes?week=W47", headers=headers).status_code == 400
     read = client.get(f"/api/episodes/{made['id']}", headers=headers)
     assert read.status_code == 200 and read.json() == made
     assert client.get("/api/episodes/999999", headers=headers).status_code == 404
