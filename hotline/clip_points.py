@@ -4,8 +4,9 @@ The producer trims on the reviewed transcript (staff's version), whose words car
 machine's version 1 has them. The two are aligned word by word (case-folded, punctuation-blind), so a word
 staff corrected still takes the time of the word the machine heard in its place; a word staff added,
 which the machine never heard, takes the gap next to its neighbours. The in-point is padded a little
-before the first word and the out-point after the last, but never into the word before or after: a cut
-never falls inside a word. Without machine timings (a language with no speech model) there are no points.
+before the first word and the out-point after the last, at most half way to the word before or after (the
+rule of radio_segments.clip_points, which the package job cuts with): a cut never falls inside a word.
+Without machine timings (a language with no speech model) there are no points.
 """
 
 from __future__ import annotations
@@ -52,27 +53,29 @@ def clip_points(
 
 
 def _in_point(timed: Sequence[dict[str, Any]], heard: list[int | None], i: int, padding: float) -> float:
-    """Just before the machine word heard as reviewed word i, not into the word before it; for a word the
-    machine never heard, the end of the last heard word before it (the gap it was said in)."""
+    """Just before the machine word heard as reviewed word i, at most half way back to the word before it; for
+    a word the machine never heard, the end of the last heard word before it (the gap it was said in)."""
     m = heard[i]
     if m is None:
         before = next((heard[k] for k in range(i - 1, -1, -1) if heard[k] is not None), None)
         return float(timed[before]["end"]) if before is not None else 0.0
-    previous_end = float(timed[m - 1]["end"]) if m > 0 else 0.0
-    return max(previous_end, float(timed[m]["start"]) - padding, 0.0)
+    start = float(timed[m]["start"])
+    halfway = (float(timed[m - 1]["end"]) + start) / 2 if m > 0 else 0.0
+    return max(halfway, start - padding, 0.0)
 
 
 def _out_point(
     timed: Sequence[dict[str, Any]], heard: list[int | None], j: int, padding: float, end_of_audio: float
 ) -> float:
-    """Just after the machine word heard as reviewed word j, not into the next; for a word the machine never
-    heard, the start of the next heard word after it (or the end of the recording)."""
+    """Just after the machine word heard as reviewed word j, at most half way to the next; for a word the machine
+    never heard, the start of the next heard word after it (or the end of the recording)."""
     m = heard[j]
     if m is None:
         after = next((heard[k] for k in range(j + 1, len(heard)) if heard[k] is not None), None)
         return float(timed[after]["start"]) if after is not None else end_of_audio
-    next_start = float(timed[m + 1]["start"]) if m + 1 < len(timed) else end_of_audio
-    return min(next_start, float(timed[m]["end"]) + padding, end_of_audio)
+    end = float(timed[m]["end"])
+    halfway = (end + float(timed[m + 1]["start"])) / 2 if m + 1 < len(timed) else end_of_audio
+    return min(halfway, end + padding, end_of_audio)
 
 
 def _align(machine: list[str], reviewed: list[str]) -> list[int | None]:

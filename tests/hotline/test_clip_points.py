@@ -22,14 +22,14 @@ def test_the_whole_clip_is_padded_within_the_recording() -> None:
 
 
 def test_padding_stops_at_the_neighbouring_words() -> None:
-    # Between "эмнэлэгт" (ends 1.1) and "тусламж" (starts 2.6): the in-point may not go before 1.1.
-    assert clip_points(HEARD, "эмнэлэгт эм байхгүй тусламж", first=1, last=2) == ClipPoints(1.1, 2.15)
+    # "эм" starts 0.1 s after "эмнэлэгт" ends: the in-point stops half way (1.15), not a full 0.15 s early.
+    assert clip_points(HEARD, "эмнэлэгт эм байхгүй тусламж", first=1, last=2) == ClipPoints(1.15, 2.15)
 
 
 def test_staff_corrections_and_punctuation_keep_the_machine_timings() -> None:
     reviewed = "Эмнэлэгт эмч байхгүй, тусламж хэрэгтэй."  # "эм" corrected to "эмч", a word added at the end
-    assert clip_points(HEARD, reviewed, first=1, last=1) == ClipPoints(1.1, 1.5)
-    assert clip_points(HEARD, reviewed, first=2, last=3) == ClipPoints(1.4, 3.35)
+    assert clip_points(HEARD, reviewed, first=1, last=1) == ClipPoints(1.15, 1.45)
+    assert clip_points(HEARD, reviewed, first=2, last=3) == ClipPoints(1.45, 3.35)
     # The added last word was never heard: it sits after the last heard word, up to the end of the audio.
     assert clip_points(HEARD, reviewed, first=4, last=4, duration=4.0) == ClipPoints(3.2, 4.0)
 
