@@ -22,7 +22,7 @@ from hotline.models import ComplaintStatus, Episode, EpisodeSegment, Response, T
 from hotline.models.common import ensure_aware
 
 NEVER_CANDIDATES = (ComplaintStatus.DUPLICATE, ComplaintStatus.NOT_ACTIONABLE, ComplaintStatus.AIRED)
-MAX_CANDIDATES = 500  # a week of one station's reviewed calls is far fewer; the newest are kept beyond this
+MAX_CANDIDATES = 500  # the newest kept when more qualify (a station's quarter is usually far fewer)
 
 _CANDIDATE_COLUMNS = (
     "id", "reference", "sector", "area", "soum", "transcript_text", "created_at", "status", "routed_at",
@@ -51,20 +51,28 @@ class CandidateRow:
     answer: LatestAnswer | None
 
 
-def candidates(session: Session, *, areas: Sequence[str], since: datetime, until: datetime) -> list[CandidateRow]:
-    """Consented, reviewed complaints made in [since, until) in `areas` (none: everywhere), newest first."""
-    query = (
+def candidates(
+    session: Session, *, areas: Sequence[str], since: datetime, until: datetime, limit: int = MAX_CANDIDATES
+) -> list[CandidateRow]:
+    """Consented, reviewed complaints made in [since, until) in `areas` (none: everywhere): the newest `limit`,
+    and every overdue one besides (up to `limit` more), as they are the cases age must not push off the air."""
+    base = (
         select(*(_C.c[name] for name in _CANDIDATE_COLUMNS), _P.c.names)
         .outerjoin(_P, _P.c.id == _C.c.provider_id)
         .where(_C.c.broadcast_consent.is_(True), _C.c.reviewed.is_(True))
         .where(_C.c.status.not_in([str(s) for s in NEVER_CANDIDATES]))
-        .where(_C.c.created_at >= since, _C.c.created_at < until)  # served by ix_complaint_inbox_newest
-        .order_by(_C.c.created_at.desc(), _C.c.id.desc())
-        .limit(MAX_CANDIDATES)
+        .where(_C.c.created_at >= since, _C.c.created_at < until)
     )
     if areas:
-        query = query.where(_C.c.area.in_(list(areas)))
-    rows = session.connection().execute(query).all()
+        base = base.where(_C.c.area.in_(list(areas)))
+    newest = base.order_by(_C.c.created_at.desc(), _C.c.id.desc()).limit(limit)  # ix_complaint_inbox_area / _newest
+    overdue = (
+        base.where(_C.c.status == ComplaintStatus.ROUTED, _C.c.response_deadline_at < until)
+        .order_by(_C.c.response_deadline_at, _C.c.id)  # served by ix_complaint_deadline
+        .limit(limit)
+    )
+    connection = session.connection()
+    rows = list({row.id: row for query in (newest, overdue) for row in connection.execute(query)}.values())
     answers = latest_answers(session, complaint_ids=[row.id for row in rows])
     return [
         CandidateRow(

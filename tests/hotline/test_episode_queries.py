@@ -55,6 +55,19 @@ def test_only_consented_staff_reviewed_complaints_of_the_areas_and_window_are_ca
     assert {row.candidate.complaint_id for row in everywhere} == {good.id, answered_old.id, elsewhere.id}
 
 
+def test_when_too_many_qualify_the_newest_are_kept_and_every_overdue_one_too(session: Session) -> None:
+    newest = [reviewed(session, day=d) for d in (4, 5, 6)]
+    overdue = reviewed(
+        session,
+        day=-50,
+        status="routed",
+        routed_at=NOW - timedelta(days=45),
+        response_deadline_at=NOW - timedelta(days=15),
+    )
+    found = candidates(session, areas=["84"], since=WEEK_START - timedelta(days=90), until=WEEK_END, limit=2)
+    assert {row.candidate.complaint_id for row in found} == {newest[2].id, newest[1].id, overdue.id}
+
+
 def test_a_draft_chooses_the_top_cases_groups_callers_and_names_the_overdue_provider(session: Session) -> None:
     hospital = make_provider(session, "Ховд аймгийн эмнэлэг")
     group = [reviewed(session, CLINIC + tail, day=d) for d, tail in ((1, ""), (2, " байна"), (3, " ээ"))]
