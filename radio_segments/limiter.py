@@ -21,23 +21,45 @@ from radio_segments.pcm import SAMPLE_RATE
 
 LOOK_AHEAD_SECONDS = 0.005
 RELEASE_DB_PER_SECOND = 40.0  # a 3 dB reduction recovers in 75 ms
+# Aim a hair under the ceiling: gain × sample rounded in float32 can land one ulp over, which would cost a
+# whole re-check pass over the programme to fix.
+_AIM_UNDER_DB = 0.001
 
 GainCurve = npt.NDArray[np.float32]
 
 
 def gain_curve(envelope: npt.NDArray[np.float32], ceiling: float) -> GainCurve | None:
-    """Per-sample gains (≤ 1) that bring every envelope value to the linear `ceiling`; None when none exceed it."""
-    over = envelope > ceiling
-    if not over.any():
+    """Per-sample gains (≤ 1) that bring every envelope value to the linear `ceiling`; None when none exceed it.
+
+    Computed only around the peaks (a 30-minute programme may need a dozen of them pulled down, and the
+    full-length filters cost seconds); elsewhere the gain is exactly 1.
+    """
+    over = np.flatnonzero(envelope > ceiling)
+    if len(over) == 0:
         return None
-    needed_db = np.zeros(len(envelope), dtype=np.float64)
-    needed_db[over] = 20.0 * np.log10(ceiling / envelope[over].astype(np.float64))
+    needed_db = 20.0 * np.log10(ceiling / envelope[over].astype(np.float64)) - _AIM_UNDER_DB
     radius = round(LOOK_AHEAD_SECONDS * SAMPLE_RATE)
-    held = minimum_filter1d(needed_db, size=2 * radius + 1, mode="nearest")
+    # How far one peak's reduction reaches: the hold and the fade on each side, the release after.
+    before = 2 * radius + 1
+    after = before + int(np.ceil(-needed_db.min() / (RELEASE_DB_PER_SECOND / SAMPLE_RATE))) + 1
+    curve = np.ones(len(envelope), dtype=np.float32)
+    # Peaks whose reaches overlap are one region (ends are increasing: every peak reaches equally far).
+    starts = np.flatnonzero(np.diff(over, prepend=-(10**12)) > before + after)
+    for first, last in zip(starts, [*starts[1:], len(over)], strict=True):
+        low, high = max(0, int(over[first]) - before), min(len(envelope), int(over[last - 1]) + after)
+        local = np.zeros(high - low, dtype=np.float64)
+        local[over[first:last] - low] = needed_db[first:last]
+        curve[low:high] = np.power(10.0, _shaped(local, radius) / 20.0)
+    return curve
+
+
+def _shaped(needed_db: npt.NDArray[np.float64], radius: int) -> npt.NDArray[np.float64]:
+    """Hold each need over ±radius, fade it in over the radius before, release it slowly after."""
+    held = minimum_filter1d(needed_db, size=2 * radius + 1, mode="constant", cval=0.0)
     # Two boxes of radius r/2 give a triangular fade reaching r samples: never past what the minimum covered.
     box = 2 * (radius // 2) + 1
-    faded = uniform_filter1d(uniform_filter1d(held, box, mode="nearest"), box, mode="nearest")
-    return np.power(10.0, _released(np.minimum(faded, needed_db)) / 20.0).astype(np.float32)
+    faded = uniform_filter1d(uniform_filter1d(held, box, mode="constant"), box, mode="constant")
+    return _released(np.minimum(faded, needed_db))
 
 
 def _released(reduction_db: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -47,4 +69,4 @@ def _released(reduction_db: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """
     rate = RELEASE_DB_PER_SECOND / SAMPLE_RATE
     ramp = np.arange(len(reduction_db), dtype=np.float64) * rate
-    return np.minimum.accumulate(reduction_db - ramp) + ramp
+    return np.minimum(np.minimum.accumulate(reduction_db - ramp) + ramp, 0.0)

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from scipy.signal import sosfilt
 
 from radio_segments.pcm import SAMPLE_RATE, Samples
-from radio_segments.true_peak import envelope, to_db
+from radio_segments.true_peak import to_db, true_peak
 
 # BS.1770-4 Tables 1 and 2 at 48 kHz: the head shelf, then the RLB high-pass, as second-order sections.
 _K_WEIGHTING = np.array(
@@ -125,4 +125,4 @@ def figures(energies: Energies, peak: float) -> Loudness:
 
 def measure(samples: Samples) -> Loudness:
     """Every R128 figure of 48 kHz mono samples; raises LoudnessUnmeasurable for silence or under 400 ms."""
-    return figures(hop_energies(samples), float(envelope(samples).max(initial=0.0)))
+    return figures(hop_energies(samples), true_peak(samples))

@@ -18,7 +18,7 @@ import numpy as np
 from radio_segments.limiter import gain_curve
 from radio_segments.loudness import Loudness, LoudnessUnmeasurable, figures, hop_energies, integrated_from
 from radio_segments.pcm import Samples
-from radio_segments.true_peak import envelope
+from radio_segments.true_peak import envelope, true_peak
 
 __all__ = ["LoudnessTarget", "LoudnessUnmeasurable", "LoudnessUnreachable", "Normalised", "normalise"]
 
@@ -28,6 +28,9 @@ PEAK_MARGIN_DB = 0.15
 _STEER_LU = 0.05  # aim well inside the tolerance: the rounding to 16 bit and other meters then cannot push it out
 _ROUNDS = 8
 _PEAK_PASSES = 4  # the limiter's own gain changes can leave a residual inter-sample peak: re-check and re-limit
+# The first round's envelope is made exact this far (3.5 dB) under what it needs, so that the next rounds,
+# which raise the gain by a dB or two to make up for the limiting, can reuse it.
+_REUSE_HEADROOM = 1.5
 
 
 class LoudnessUnreachable(ValueError):  # noqa: N818 - a verdict on the audio and target, not a program error
@@ -63,23 +66,28 @@ def normalise(samples: Samples, target: LoudnessTarget | None = None) -> Normali
     target = target or LoudnessTarget()
     energies = hop_energies(samples)
     source = integrated_from(energies)
-    peaks = envelope(samples)
+    sample_peak = float(np.abs(samples).max())
     ceiling = float(10.0 ** ((target.true_peak - PEAK_MARGIN_DB) / 20.0))
     gain_db = target.integrated - source
     best: Normalised | None = None
     tried: tuple[float, float] | None = None  # the previous round's (gain, loudness), for the secant step
+    peaks, exact_from = np.zeros(0, dtype=np.float32), float("inf")
     for _ in range(_ROUNDS):
         gain = float(10.0 ** (gain_db / 20.0))
+        # The envelope must be exact at the peak itself (for the figure) and wherever the limiter could act.
+        if min(sample_peak, ceiling / gain) < exact_from:
+            exact_from = min(sample_peak, ceiling / gain) / _REUSE_HEADROOM
+            peaks = envelope(samples, floor=exact_from)
         curve = gain_curve(peaks * np.float32(gain), ceiling)
         if curve is None:  # linear: energies and peaks scale exactly, no second pass over the samples
             loudness = figures(energies * gain * gain, float(peaks.max()) * gain)
             return Normalised((samples * np.float32(gain)).astype(np.float32), loudness, source, gain_db, 0.0)
-        out, curve = _limit(samples * np.float32(gain), curve, ceiling)
-        out_peaks = envelope(out)
-        loudness = figures(hop_energies(out), float(out_peaks.max()))
-        best = Normalised(out, loudness, source, gain_db, _db(float(curve.min())))
-        if abs(target.integrated - loudness.integrated) <= _STEER_LU:
-            return best
+        out, curve, peak = _limit(samples * np.float32(gain), curve, ceiling)
+        loudness = figures(hop_energies(out), peak)
+        if loudness.true_peak <= target.true_peak:
+            best = Normalised(out, loudness, source, gain_db, _db(float(curve.min())))
+            if abs(target.integrated - loudness.integrated) <= _STEER_LU:
+                return best
         gain_db, tried = _next_gain(target.integrated, gain_db, loudness.integrated, tried)
     if best is not None and abs(best.loudness.integrated - target.integrated) <= target.tolerance:
         return best
@@ -90,16 +98,18 @@ def normalise(samples: Samples, target: LoudnessTarget | None = None) -> Normali
     )
 
 
-def _limit(gained: Samples, curve: Samples, ceiling: float) -> tuple[Samples, Samples]:
-    """Apply the limiter, then re-limit whatever inter-sample peak the gain changes themselves left over."""
+def _limit(gained: Samples, curve: Samples, ceiling: float) -> tuple[Samples, Samples, float]:
+    """Apply the limiter, re-limit any inter-sample peak its own gain changes left; returns the true peak too."""
     out = (gained * curve).astype(np.float32)
     for _ in range(_PEAK_PASSES):
-        extra = gain_curve(envelope(out), ceiling)
+        # Exact at and above min(ceiling, sample peak): both the overs and the true peak come out of one pass.
+        peaks = envelope(out, floor=min(ceiling, float(np.abs(out).max())))
+        extra = gain_curve(peaks, ceiling)
         if extra is None:
-            break
+            return out, curve, float(peaks.max())
         out *= extra
         curve = curve * extra
-    return out, curve
+    return out, curve, true_peak(out)
 
 
 def _next_gain(

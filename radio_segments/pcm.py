@@ -64,8 +64,10 @@ def to_pcm(samples: Samples, *, bits: int) -> bytes:
     """
     if bits not in (16, 24):
         raise ValueError(f"bits must be 16 or 24, not {bits}")
-    full_scale = float(1 << (bits - 1))
-    ints = np.clip(np.rint(samples.astype(np.float64) * full_scale), -full_scale, full_scale - 1).astype("<i4")
+    full_scale = np.float32(1 << (bits - 1))
+    # float32 is exact here: scaling by a power of two only moves the exponent, and rint/clip round nothing else.
+    scaled: Samples = np.rint(samples.astype(np.float32, copy=False) * full_scale)
+    ints = np.clip(scaled, -full_scale, full_scale - 1, out=scaled).astype("<i4")
     if bits == 16:
         return ints.astype("<i2").tobytes()
     return ints.view(np.uint8).reshape(-1, 4)[:, :3].tobytes()

@@ -11,7 +11,7 @@ import pytest
 
 from radio_segments.loudness import LoudnessUnmeasurable, measure
 from radio_segments.pcm import SAMPLE_RATE, decode
-from radio_segments.true_peak import true_peak_dbtp
+from radio_segments.true_peak import envelope, true_peak_dbtp
 from tests.radio_segments.audio_samples import AudioSamples
 from tests.radio_segments.meters import ffmpeg_ebur128, loudgain
 
@@ -78,6 +78,17 @@ def test_true_peak_sees_the_peak_between_samples() -> None:
     tone = np.sin(2 * np.pi * (SAMPLE_RATE / 4) * t + np.pi / 4).astype(np.float32)
     assert 20 * np.log10(np.abs(tone).max()) == pytest.approx(-3.01, abs=0.01)
     assert true_peak_dbtp(tone) == pytest.approx(0.0, abs=0.2)
+
+
+def test_the_envelope_is_exact_wherever_it_could_reach_the_floor(audio_samples: AudioSamples) -> None:
+    audio = decode(audio_samples.speech(3.0))
+    full = envelope(audio)
+    for floor in (0.3, float(np.abs(audio).max()), 2.0):
+        sparse = envelope(audio, floor=floor)
+        reaching = full >= floor
+        np.testing.assert_allclose(sparse[reaching], full[reaching], rtol=1e-6)
+        assert (sparse[~reaching] < floor).all()
+        assert (sparse <= full * (1 + 1e-6)).all()  # elsewhere a lower bound: the sample's own magnitude
 
 
 def test_silence_has_no_loudness(audio_samples: AudioSamples) -> None:
