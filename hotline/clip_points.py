@@ -4,9 +4,9 @@ The producer trims on the reviewed transcript (staff's version), whose words car
 machine's version 1 has them. The two are aligned word by word (case-folded, punctuation-blind), so a word
 staff corrected still takes the time of the word the machine heard in its place; a word staff added,
 which the machine never heard, takes the gap next to its neighbours. The in-point is padded a little
-before the first word and the out-point after the last, at most half way to the word before or after (the
-rule of radio_segments.clip_points, which the package job cuts with): a cut never falls inside a word.
-Without machine timings (a language with no speech model) there are no points.
+before the first word and the out-point after the last, at most half way to the word before or after: a
+cut never falls inside a word. The page and the package job both cut with these points, so what the
+producer sees is what airs. Without machine timings (a language with no speech model) there are no points.
 """
 
 from __future__ import annotations

@@ -9,16 +9,12 @@ caller's audio airs — is the safe treatment for sensitive cases.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from hotline.models import VoiceTreatment
+
+__all__ = ["DISGUISE_PITCH_RATIO", "VoiceTreatment", "caller_audio_airs", "treatment_filter"]
 
 # Pitch and formants down by about 3.4 semitones: clearly another voice, still natural enough to listen to.
 DISGUISE_PITCH_RATIO = 0.82
-
-
-class VoiceTreatment(StrEnum):
-    ORIGINAL = "original"
-    DISGUISED = "disguised"
-    REVOICED = "revoiced"
 
 
 def caller_audio_airs(treatment: VoiceTreatment | str) -> bool:
