@@ -21,6 +21,7 @@ from queue_workers.connection import redis_connection
 from queue_workers.dispatch import RQDispatcher
 from staff.answer_routes import routes as answer_routes
 from staff.dashboard_routes import routes as dashboard_routes
+from staff.episode_publish_routes import routes as episode_publish_routes
 from staff.episode_routes import routes as episode_routes
 from staff.open311_routes import routes as open311_routes
 from staff.routes import routes as staff_routes
@@ -50,6 +51,7 @@ def create_app(settings: Settings, *, jobs: JobDispatcher | None = None, engine:
         *answer_routes,
         *dashboard_routes,
         *episode_routes,
+        *episode_publish_routes,
         *open311_routes,
         *page_routes,
     ]

@@ -20,6 +20,14 @@ class JobDispatcher(Protocol):
         """Hand over a queued notice (routing, reminder, overdue) for sending by email."""
         ...
 
+    def episode_build_requested(self, episode_id: int) -> object:
+        """Build an episode's package (clips, loudness, rough cut, script, zip) in the background."""
+        ...
+
+    def episode_published(self, episode_id: int) -> object:
+        """After publishing: rebuild the station's feed (and upload to its playout system, if it has one)."""
+        ...
+
     def reachable(self) -> bool:
         """True when the queues can take work (the health check asks)."""
         ...

@@ -16,6 +16,8 @@ from hotline.settings import Settings
 from queue_workers.queues import (
     QueueName,
     deadline_job_id,
+    episode_build_job_id,
+    episode_publish_job_id,
     episodes_job_id,
     intake_job_id,
     notice_job_id,
@@ -29,6 +31,9 @@ INTAKE_TIMEOUT_SECONDS = 180
 NOTICE_TIMEOUT_SECONDS = 120  # a few SMTP round trips, each bounded by SMTP_TIMEOUT_SECONDS
 DEADLINE_TIMEOUT_SECONDS = 600
 EPISODES_TIMEOUT_SECONDS = 600  # a few hundred candidates per station, ranked in memory
+EPISODE_BUILD_TIMEOUT_SECONDS = 1800  # a one-hour show's clips, loudness, MP3s and PDF, with room for a busy machine
+EPISODE_PUBLISH_TIMEOUT_SECONDS = 600  # the feed, and an upload of the MP3s to a station's playout system
+EPISODE_RETRY_INTERVALS = [30, 300]
 _WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -107,6 +112,30 @@ class RQDispatcher:
             timeout=EPISODES_TIMEOUT_SECONDS,
             intervals=[],
             description=f"episode drafts {day}",
+        )
+
+    def episode_build_requested(self, episode_id: int) -> bool:
+        """Build an episode's package; a build already queued or running for it is not doubled."""
+        return self._enqueue_once(
+            QueueName.RADIO,
+            "queue_workers.episode_build_jobs.build_episode",
+            episode_id,
+            job_id=episode_build_job_id(episode_id),
+            timeout=EPISODE_BUILD_TIMEOUT_SECONDS,
+            intervals=EPISODE_RETRY_INTERVALS,
+            description=f"build episode {episode_id}",
+        )
+
+    def episode_published(self, episode_id: int) -> bool:
+        """Rebuild the station's feed after a publish, and upload to its playout system if configured."""
+        return self._enqueue_once(
+            QueueName.RADIO,
+            "queue_workers.episode_publish_jobs.after_publish",
+            episode_id,
+            job_id=episode_publish_job_id(episode_id),
+            timeout=EPISODE_PUBLISH_TIMEOUT_SECONDS,
+            intervals=EPISODE_RETRY_INTERVALS,
+            description=f"publish episode {episode_id}",
         )
 
     def _enqueue_once(

@@ -44,6 +44,15 @@ def episodes_job_id(day: str) -> str:
     return f"episodes-{_safe(day)}"
 
 
+def episode_build_job_id(episode_id: int) -> str:
+    """One live build per episode: a second request while one runs is the same build."""
+    return f"episode-build-{episode_id}"
+
+
+def episode_publish_job_id(episode_id: int) -> str:
+    return f"episode-publish-{episode_id}"
+
+
 def _safe(value: str) -> str:
     """RQ job ids allow only letters, digits, '_' and '-'."""
     return "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in value)

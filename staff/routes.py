@@ -13,7 +13,17 @@ from hotline.access import roles
 from hotline.audit import AuditAction
 from hotline.models import ComplaintStatus
 from hotline.models.users import Role
-from staff import answer_routes, api, api_audit, api_inbox, api_review, dashboard_routes, episode_routes, routing_routes
+from staff import (
+    answer_routes,
+    api,
+    api_audit,
+    api_inbox,
+    api_review,
+    dashboard_routes,
+    episode_publish_routes,
+    episode_routes,
+    routing_routes,
+)
 from staff.endpoint import Param, RouteDoc, api_route
 from staff.openapi import openapi_handler
 
@@ -37,7 +47,13 @@ _CURSOR = Param("cursor", "next_cursor of the previous page")
 
 def _documented_routes() -> list[Any]:
     """Every route table with API routes; the OpenAPI document lists their /api/ routes."""
-    tables = (answer_routes.routes, routing_routes.routes, dashboard_routes.routes, episode_routes.routes)
+    tables = (
+        answer_routes.routes,
+        routing_routes.routes,
+        dashboard_routes.routes,
+        episode_routes.routes,
+        episode_publish_routes.routes,
+    )
     return [*routes, *(route for table in tables for route in table)]
 
 

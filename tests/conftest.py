@@ -33,6 +33,8 @@ class RecordingDispatcher:
     def __init__(self) -> None:
         self.recordings: list[str] = []
         self.notices: list[int] = []
+        self.episode_builds: list[int] = []
+        self.episodes_published: list[int] = []
 
         self.up = True
         self.workers = 1
@@ -43,6 +45,14 @@ class RecordingDispatcher:
 
     def notice_ready(self, notice_id: int) -> bool:
         self.notices.append(notice_id)
+        return True
+
+    def episode_build_requested(self, episode_id: int) -> bool:
+        self.episode_builds.append(episode_id)
+        return True
+
+    def episode_published(self, episode_id: int) -> bool:
+        self.episodes_published.append(episode_id)
         return True
 
     def reachable(self) -> bool:
