@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from hotline.access import PUBLIC, declare, roles
 from hotline.models.users import Role
-from staff.web import account, audit_page, complaint_routes, inbox, login, users
+from staff.web import account, audit_page, complaint_routes, episode_page_routes, inbox, login, users
 from staff.web.page import page_route, public_page_route
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -39,5 +39,6 @@ routes: list[BaseRoute] = [
     page_route("/admin/audit", audit_page.audit_page, ADMINS),
     *inbox.routes,
     *complaint_routes.routes,
+    *episode_page_routes.routes,
     declare(PUBLIC, Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static")),
 ]
