@@ -13,11 +13,14 @@ peaks are pulled down, with a gain curve that is:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-from radio_segments.pcm import SAMPLE_RATE
+from radio_segments.pcm import SAMPLE_RATE, Samples
 
 LOOK_AHEAD_SECONDS = 0.005
 RELEASE_DB_PER_SECOND = 40.0  # a 3 dB reduction recovers in 75 ms
@@ -26,31 +29,62 @@ RELEASE_DB_PER_SECOND = 40.0  # a 3 dB reduction recovers in 75 ms
 _AIM_UNDER_DB = 0.001
 
 GainCurve = npt.NDArray[np.float32]
+Span = tuple[int, int]
 
 
-def gain_curve(envelope: npt.NDArray[np.float32], ceiling: float) -> GainCurve | None:
-    """Per-sample gains (≤ 1) that bring every envelope value to the linear `ceiling`; None when none exceed it.
+@dataclass(frozen=True)
+class Limiting:
+    """Gains (≤ 1) for a few spans of a signal; everywhere else the gain is exactly 1.
 
-    Computed only around the peaks (a 30-minute programme may need a dozen of them pulled down, and the
-    full-length filters cost seconds); elsewhere the gain is exactly 1.
+    Kept per span rather than as one full-length curve: on a 30-minute programme a full curve is 345 MB
+    to allocate, fill and multiply, for a dozen peaks.
     """
-    over = np.flatnonzero(envelope > ceiling)
-    if len(over) == 0:
-        return None
-    needed_db = 20.0 * np.log10(ceiling / envelope[over].astype(np.float64)) - _AIM_UNDER_DB
+
+    spans: tuple[Span, ...]  # sorted, not overlapping
+    gains: tuple[GainCurve, ...]  # one per span, as long as it
+
+    def apply(self, samples: Samples) -> None:
+        """Multiply the samples by the gains, in place."""
+        for (low, high), gains in zip(self.spans, self.gains, strict=True):
+            samples[low:high] *= gains
+
+    @property
+    def deepest_db(self) -> float:
+        """The largest reduction, in dB (≤ 0)."""
+        return 20.0 * float(np.log10(min(float(g.min()) for g in self.gains)))
+
+
+def merged(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Sorted spans with the overlapping or touching ones joined."""
+    out: list[Span] = []
+    for low, high in sorted(spans):
+        if out and low <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return tuple(out)
+
+
+def limiting_for(over: npt.NDArray[np.intp], levels: npt.NDArray[np.float32], ceiling: float, length: int) -> Limiting:
+    """The limiting for the samples `over` (sorted) whose true-peak envelope is `levels`, in a signal of `length`.
+
+    Shaped only around the peaks; elsewhere the gain is exactly 1.
+    """
+    needed_db = 20.0 * np.log10(ceiling / levels.astype(np.float64)) - _AIM_UNDER_DB
     radius = round(LOOK_AHEAD_SECONDS * SAMPLE_RATE)
     # How far one peak's reduction reaches: the hold and the fade on each side, the release after.
     before = 2 * radius + 1
     after = before + int(np.ceil(-needed_db.min() / (RELEASE_DB_PER_SECOND / SAMPLE_RATE))) + 1
-    curve = np.ones(len(envelope), dtype=np.float32)
-    # Peaks whose reaches overlap are one region (ends are increasing: every peak reaches equally far).
+    spans, gains = [], []
+    # Peaks whose reaches overlap are one span (ends are increasing: every peak reaches equally far).
     starts = np.flatnonzero(np.diff(over, prepend=-(10**12)) > before + after)
     for first, last in zip(starts, [*starts[1:], len(over)], strict=True):
-        low, high = max(0, int(over[first]) - before), min(len(envelope), int(over[last - 1]) + after)
+        low, high = max(0, int(over[first]) - before), min(length, int(over[last - 1]) + after)
         local = np.zeros(high - low, dtype=np.float64)
         local[over[first:last] - low] = needed_db[first:last]
-        curve[low:high] = np.power(10.0, _shaped(local, radius) / 20.0)
-    return curve
+        spans.append((low, high))
+        gains.append(np.power(10.0, _shaped(local, radius) / 20.0).astype(np.float32))
+    return Limiting(tuple(spans), tuple(gains))
 
 
 def _shaped(needed_db: npt.NDArray[np.float64], radius: int) -> npt.NDArray[np.float64]:

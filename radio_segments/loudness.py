@@ -9,6 +9,7 @@ copy of itself.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,8 @@ _K_WEIGHTING = np.array(
 _HOP = SAMPLE_RATE // 10  # 100 ms
 _MOMENTARY_HOPS = 4
 _SHORT_TERM_HOPS = 30
-_CHUNK_HOPS = 200  # 20 s of float64 at a time
+_CHECKPOINT = SAMPLE_RATE  # filter in one-second pieces, saving the state before each
+_RINGING = SAMPLE_RATE // 4  # the K-filter's response to a change has decayed below 1e-20 after 250 ms
 _ABSOLUTE_GATE = -70.0
 _RELATIVE_GATE = -10.0
 _LRA_RELATIVE_GATE = -20.0
@@ -53,19 +55,78 @@ class Loudness:
     max_short_term: float | None  # LUFS; None when shorter than 3 s (no short-term window exists)
 
 
-def hop_energies(samples: Samples) -> Energies:
-    """Sum of squares of the K-weighted signal per 100 ms hop (a partial last hop is dropped, as meters do)."""
-    hops = len(samples) // _HOP
-    out = np.empty(hops, dtype=np.float64)
+@dataclass(frozen=True)
+class Weighted:
+    """A signal's K-weighted energy per hop, with the filter state at every whole second.
+
+    The saved states let a change confined to a few places (a limiter's) be measured again by filtering
+    just those places, instead of the whole programme once more.
+    """
+
+    samples: Samples
+    energies: Energies
+    states: npt.NDArray[np.float64]  # (seconds, sections, 2): the state at the start of each second
+
+
+def weigh(samples: Samples) -> Weighted:
+    """K-weight the samples once, keeping hop energies (a partial last hop is dropped, as meters do)."""
+    usable = len(samples) // _HOP * _HOP
+    energies = np.empty(usable // _HOP, dtype=np.float64)
+    states = np.empty((-(-usable // _CHECKPOINT), len(_K_WEIGHTING), 2))
     state = np.zeros((len(_K_WEIGHTING), 2))
-    step = _CHUNK_HOPS * _HOP
-    for start in range(0, hops * _HOP, step):
-        # The tiny constant keeps the filter state out of subnormal numbers in digital silence (which made
-        # silent stretches ~20× slower); the high-pass stage removes a constant entirely, so no energy is added.
-        chunk = samples[start : min(start + step, hops * _HOP)].astype(np.float64) + _ANTI_SUBNORMAL
-        weighted, state = sosfilt(_K_WEIGHTING, chunk, zi=state)
-        out[start // _HOP : start // _HOP + len(chunk) // _HOP] = np.square(weighted).reshape(-1, _HOP).sum(axis=1)
+    for second, start in enumerate(range(0, usable, _CHECKPOINT)):
+        states[second] = state
+        weighted, state = _k_weighted(samples[start : min(start + _CHECKPOINT, usable)], state)
+        energies[start // _HOP : start // _HOP + len(weighted) // _HOP] = _per_hop(weighted)
+    return Weighted(samples, energies, states)
+
+
+def hop_energies(samples: Samples) -> Energies:
+    """Sum of squares of the K-weighted signal per 100 ms hop."""
+    return weigh(samples).energies
+
+
+def energies_changed(weighted: Weighted, gain: float, changed: Samples, spans: Sequence[tuple[int, int]]) -> Energies:
+    """Hop energies of `changed`, which is gain × the weighted samples except inside `spans`.
+
+    By linearity K(changed) = gain × K(samples) + K(difference); the difference is zero outside the
+    spans, so only the seconds holding a span (and the filter's ringing, gone 250 ms after) are filtered.
+    """
+    energies = weighted.energies * (gain * gain)
+    usable = len(energies) * _HOP
+    for low, high in _windows(spans, usable):
+        original, _ = _k_weighted(weighted.samples[low:high], weighted.states[low // _CHECKPOINT])
+        difference = changed[low:high].astype(np.float64) - gain * weighted.samples[low:high].astype(np.float64)
+        ringing = sosfilt(_K_WEIGHTING, difference)
+        energies[low // _HOP : high // _HOP] = _per_hop(gain * original + ringing)
+    return energies
+
+
+def _windows(spans: Sequence[tuple[int, int]], usable: int) -> list[tuple[int, int]]:
+    """Each span widened to start on a saved state and to end, on a hop, after the ringing; overlaps joined."""
+    out: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        start = low // _CHECKPOINT * _CHECKPOINT
+        end = min(usable, -(-(high + _RINGING) // _HOP) * _HOP)
+        if start >= end:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
     return out
+
+
+def _k_weighted(chunk: Samples, state: npt.NDArray[np.float64]) -> tuple[Energies, npt.NDArray[np.float64]]:
+    # The tiny constant keeps the filter state out of subnormal numbers in digital silence (which made
+    # silent stretches ~20× slower); the high-pass stage removes a constant entirely, so no energy is added.
+    weighted, state = sosfilt(_K_WEIGHTING, chunk.astype(np.float64) + _ANTI_SUBNORMAL, zi=state)
+    return weighted, state
+
+
+def _per_hop(weighted: Energies) -> Energies:
+    sums: Energies = np.square(weighted).reshape(-1, _HOP).sum(axis=1)
+    return sums
 
 
 def window_loudness(energies: Energies, hops: int) -> npt.NDArray[np.float64]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from radio_segments.limiter import gain_curve
-from radio_segments.loudness import Loudness, LoudnessUnmeasurable, figures, hop_energies, integrated_from
+from radio_segments.limiter import Limiting, Span, limiting_for, merged
+from radio_segments.loudness import Loudness, LoudnessUnmeasurable, energies_changed, figures, integrated_from, weigh
 from radio_segments.pcm import Samples
 from radio_segments.true_peak import envelope, true_peak
 
@@ -31,6 +32,7 @@ _PEAK_PASSES = 4  # the limiter's own gain changes can leave a residual inter-sa
 # The first round's envelope is made exact this far (3.5 dB) under what it needs, so that the next rounds,
 # which raise the gain by a dB or two to make up for the limiting, can reuse it.
 _REUSE_HEADROOM = 1.5
+_NEAR = 12  # samples: an interpolated value reads 5 before and 6 after its sample; 12 is a safe reach
 
 
 class LoudnessUnreachable(ValueError):  # noqa: N818 - a verdict on the audio and target, not a program error
@@ -58,15 +60,15 @@ class Normalised:
     loudness: Loudness  # measured on `samples`
     source_integrated: float  # LUFS of the input
     gain_db: float  # static gain applied before limiting
-    limited_db: float  # deepest limiter reduction, ≤ 0; 0.0 when the limiter did nothing
+    limited_db: float  # deepest limiter reduction, ≤ 0 (re-limiting passes summed in); 0.0 when not limited
 
 
 def normalise(samples: Samples, target: LoudnessTarget | None = None) -> Normalised:
     """Gain (and, if needed, limit) 48 kHz mono samples onto `target`; see the module docstring for failures."""
     target = target or LoudnessTarget()
-    energies = hop_energies(samples)
-    source = integrated_from(energies)
-    sample_peak = float(np.abs(samples).max())
+    weighted = weigh(samples)
+    source = integrated_from(weighted.energies)
+    sample_peak = max(float(samples.max()), -float(samples.min()))
     ceiling = float(10.0 ** ((target.true_peak - PEAK_MARGIN_DB) / 20.0))
     gain_db = target.integrated - source
     best: Normalised | None = None
@@ -78,14 +80,17 @@ def normalise(samples: Samples, target: LoudnessTarget | None = None) -> Normali
         if min(sample_peak, ceiling / gain) < exact_from:
             exact_from = min(sample_peak, ceiling / gain) / _REUSE_HEADROOM
             peaks = envelope(samples, floor=exact_from)
-        curve = gain_curve(peaks * np.float32(gain), ceiling)
-        if curve is None:  # linear: energies and peaks scale exactly, no second pass over the samples
-            loudness = figures(energies * gain * gain, float(peaks.max()) * gain)
-            return Normalised((samples * np.float32(gain)).astype(np.float32), loudness, source, gain_db, 0.0)
-        out, curve, peak = _limit(samples * np.float32(gain), curve, ceiling)
-        loudness = figures(hop_energies(out), peak)
+        out = samples * np.float32(gain)
+        over = np.flatnonzero(peaks > np.float32(ceiling / gain))
+        if len(over) == 0:  # linear: energies and peaks scale exactly, no second pass over the samples
+            loudness = figures(weighted.energies * gain * gain, float(peaks.max()) * gain)
+            return Normalised(out, loudness, source, gain_db, 0.0)
+        first = limiting_for(over, peaks[over] * np.float32(gain), ceiling, len(out))
+        spans, deepest_db, peak = _limit(out, first, ceiling)
+        peak = max(peak, _outside_max(peaks, spans) * gain)
+        loudness = figures(energies_changed(weighted, gain, out, spans), peak)
         if loudness.true_peak <= target.true_peak:
-            best = Normalised(out, loudness, source, gain_db, _db(float(curve.min())))
+            best = Normalised(out, loudness, source, gain_db, deepest_db)
             if abs(target.integrated - loudness.integrated) <= _STEER_LU:
                 return best
         gain_db, tried = _next_gain(target.integrated, gain_db, loudness.integrated, tried)
@@ -98,18 +103,46 @@ def normalise(samples: Samples, target: LoudnessTarget | None = None) -> Normali
     )
 
 
-def _limit(gained: Samples, curve: Samples, ceiling: float) -> tuple[Samples, Samples, float]:
-    """Apply the limiter, re-limit any inter-sample peak its own gain changes left; returns the true peak too."""
-    out = (gained * curve).astype(np.float32)
+def _limit(out: Samples, limiting: Limiting, ceiling: float) -> tuple[tuple[Span, ...], float, float]:
+    """Limit `out` in place, re-limiting any inter-sample peak the gain changes themselves left.
+
+    Returns the spans that changed, the deepest reduction (dB) and the true peak within those spans. Only
+    the limited spans change, so only they are looked at again.
+    """
+    limiting.apply(out)
+    spans, deepest_db = limiting.spans, limiting.deepest_db
     for _ in range(_PEAK_PASSES):
-        # Exact at and above min(ceiling, sample peak): both the overs and the true peak come out of one pass.
-        peaks = envelope(out, floor=min(ceiling, float(np.abs(out).max())))
-        extra = gain_curve(peaks, ceiling)
-        if extra is None:
-            return out, curve, float(peaks.max())
-        out *= extra
-        curve = curve * extra
-    return out, curve, true_peak(out)
+        over, levels, inside = _overs_within(out, spans, ceiling)
+        if len(over) == 0:
+            return spans, deepest_db, inside
+        extra = limiting_for(over, levels, ceiling, len(out))
+        extra.apply(out)
+        spans, deepest_db = merged([*spans, *extra.spans]), deepest_db + extra.deepest_db
+    return spans, deepest_db, true_peak(out)
+
+
+def _overs_within(out: Samples, spans: tuple[Span, ...], ceiling: float) -> tuple[npt.NDArray[np.intp], Samples, float]:
+    """Samples over the ceiling within the spans (± the interpolation's reach), their levels, the spans' peak."""
+    over: list[npt.NDArray[np.intp]] = []
+    levels: list[Samples] = []
+    inside = 0.0
+    for low, high in spans:
+        first, last = max(0, low - _NEAR), min(len(out), high + _NEAR)  # rows whose envelope may have changed
+        start, stop = max(0, first - _NEAR), min(len(out), last + _NEAR)  # with the samples those rows read
+        piece = out[start:stop]
+        local = envelope(piece, floor=min(ceiling, float(np.abs(piece).max())))[first - start : last - start]
+        inside = max(inside, float(local.max(initial=0.0)))
+        found = np.flatnonzero(local > ceiling)
+        over.append(found + first)
+        levels.append(local[found])
+    return np.concatenate(over), np.concatenate(levels), inside
+
+
+def _outside_max(peaks: Samples, spans: tuple[Span, ...]) -> float:
+    """The largest envelope value away from every span, where the output is the gained input unchanged."""
+    edges = [0, *(edge for low, high in spans for edge in (max(0, low - _NEAR), high + _NEAR)), len(peaks)]
+    gaps = zip(edges[::2], edges[1::2], strict=True)
+    return max((float(peaks[low:high].max()) for low, high in gaps if high > low), default=0.0)
 
 
 def _next_gain(

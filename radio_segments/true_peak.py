@@ -45,15 +45,22 @@ def envelope(samples: Samples, *, floor: float = 0.0) -> npt.NDArray[np.float32]
     """
     magnitude = np.abs(samples)
     rows = _could_reach(magnitude, floor)
-    padded = np.concatenate([np.zeros(_BEFORE, np.float32), samples, np.zeros(_TAPS - _BEFORE, np.float32)])
-    neighbourhoods = sliding_window_view(padded, _TAPS)  # row n is x[n − 5 … n + 6], a view: nothing copied
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
-        values = np.abs(neighbourhoods[chunk] @ _BY_PHASE)
+        values = np.abs(_neighbourhoods(samples, chunk) @ _BY_PHASE)
         # Four column maxima, not .max(axis=1): numpy reduces a short inner axis slowly.
         between = np.maximum(np.maximum(values[:, 0], values[:, 1]), np.maximum(values[:, 2], values[:, 3]))
         magnitude[chunk] = np.maximum(magnitude[chunk], between)
     return magnitude
+
+
+def _neighbourhoods(samples: Samples, rows: npt.NDArray[np.intp]) -> Samples:
+    """Row i holds x[n − 5 … n + 6] for n = rows[i] (zeros beyond the ends); only the edges are copied to pad."""
+    after = _TAPS - _BEFORE
+    if len(samples) >= _TAPS and (len(rows) == 0 or (rows[0] >= _BEFORE and rows[-1] < len(samples) - after + 1)):
+        return sliding_window_view(samples, _TAPS)[rows - _BEFORE]  # a strided view: no copy of the programme
+    padded = np.concatenate([np.zeros(_BEFORE, np.float32), samples, np.zeros(after, np.float32)])
+    return sliding_window_view(padded, _TAPS)[rows]
 
 
 def _could_reach(magnitude: npt.NDArray[np.float32], floor: float) -> npt.NDArray[np.intp]:
