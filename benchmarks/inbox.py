@@ -18,7 +18,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hotline.db import make_engine, migrate  # noqa: E402
-from hotline.deployment import DEFAULT_DEPLOYMENT, load_deployment  # noqa: E402
+from hotline.deployment import DEFAULT_DEPLOYMENT, Deployment, load_deployment  # noqa: E402
 from hotline.inbox_queries import Cursor, InboxFilter, list_complaints, status_counts  # noqa: E402
 from hotline.models import Complaint  # noqa: E402
 from tests.seed_complaints import RARE_WORD, SeededComplaint, seed_complaints  # noqa: E402
@@ -73,15 +74,15 @@ def scenarios(seeded: list[SeededComplaint]) -> dict[str, Query]:
     }
 
 
-def time_query(engine: Engine, query: Query, repeats: int) -> list[float]:
+def time_query(engine: Engine, query: Query, repeats: int, *, warmup: int = WARMUP) -> list[float]:
     """Milliseconds per run, each run in its own session and transaction."""
     samples = []
-    for n in range(WARMUP + repeats):
+    for n in range(warmup + repeats):
         with Session(engine) as session:
             start = time.perf_counter()
             query(session)
             elapsed = time.perf_counter() - start
-        if n >= WARMUP:
+        if n >= warmup:
             samples.append(elapsed * 1000)
     return samples
 
@@ -111,58 +112,88 @@ def print_plans(engine: Engine, query: Query) -> None:
 
 
 def run(label: str, url: str, *, rows: int, repeats: int, plans: bool) -> None:
+    with seeded_database(label, url, rows=rows) as (engine, seeded, _):
+        print(HEADER)
+        baseline: tuple[float, float] | None = None
+        for name, query in scenarios(seeded).items():
+            baseline = print_timing(name, time_query(engine, query, repeats), baseline)
+            if plans:
+                print_plans(engine, query)
+
+
+@contextmanager
+def seeded_database(label: str, url: str, *, rows: int) -> Iterator[tuple[Engine, list[SeededComplaint], Deployment]]:
+    """The migrated database at `url` with `rows` seeded complaints (the time it took printed), and its engine."""
     migrate(url)
     engine = make_engine(url)
     deployment = load_deployment(DEFAULT_DEPLOYMENT)
     try:
-        start = time.perf_counter()
-        seeded = seed_complaints(
-            engine, count=rows, sectors=[s.code for s in deployment.sectors], areas=[a.code for a in deployment.areas]
-        )
-        print(
-            f"\n{label}: seeded {rows:,} complaints (with calls and recordings) in {time.perf_counter() - start:.1f} s"
-        )
-        print(f"  {'query':44} {'p50 ms':>8} {'p95 ms':>8} {'p50 ×':>8} {'p95 ×':>8}")
-        baseline: tuple[float, float] | None = None
-        for name, query in scenarios(seeded).items():
-            p50, p95 = percentiles(time_query(engine, query, repeats))
-            baseline = baseline or (p50, p95)
-            print(f"  {name:44} {p50:8.2f} {p95:8.2f} {p50 / baseline[0]:8.1f} {p95 / baseline[1]:8.1f}")
-            if plans:
-                print_plans(engine, query)
+        yield engine, seed(engine, rows=rows, label=label, deployment=deployment), deployment
     finally:
         engine.dispose()
+
+
+HEADER = f"  {'query':44} {'p50 ms':>8} {'p95 ms':>8} {'p50 ×':>8} {'p95 ×':>8}"
+
+
+def print_timing(name: str, samples: list[float], baseline: tuple[float, float] | None) -> tuple[float, float]:
+    """One line of the table: p50 and p95, and both as multiples of the baseline's (the first line's own)."""
+    p50, p95 = percentiles(samples)
+    baseline = baseline or (p50, p95)
+    print(f"  {name:44} {p50:8.2f} {p95:8.2f} {p50 / baseline[0]:8.1f} {p95 / baseline[1]:8.1f}")
+    return baseline
+
+
+def seed(engine: Engine, *, rows: int, label: str, deployment: Deployment) -> list[SeededComplaint]:
+    start = time.perf_counter()
+    seeded = seed_complaints(
+        engine, count=rows, sectors=[s.code for s in deployment.sectors], areas=[a.code for a in deployment.areas]
+    )
+    print(f"\n{label}: seeded {rows:,} complaints (with calls and recordings) in {time.perf_counter() - start:.1f} s")
+    return seeded
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=200, help="timed runs per query")
+    add_postgres_option(parser, BENCH_DATABASE)
+    parser.add_argument("--plans", action="store_true", help="print each query's plan")
+    args = parser.parse_args()
+    print(f"inbox queries, {args.repeats} timed runs each after {WARMUP} warm-up runs; page size 50")
+    on_each_database(
+        args.postgres,
+        BENCH_DATABASE,
+        lambda label, url: run(label, url, rows=args.rows, repeats=args.repeats, plans=args.plans),
+    )
+
+
+def add_postgres_option(parser: argparse.ArgumentParser, database: str) -> None:
     parser.add_argument(
         "--postgres",
         default="postgresql+psycopg://postgres@127.0.0.1:5432",
         metavar="SERVER_URL",
-        help=f"a PostgreSQL server where {BENCH_DATABASE} may be created and dropped ('' to skip)",
+        help=f"a PostgreSQL server where {database} may be created and dropped ('' to skip)",
     )
-    parser.add_argument("--plans", action="store_true", help="print each query's plan")
-    args = parser.parse_args()
-    print(f"inbox queries, {args.repeats} timed runs each after {WARMUP} warm-up runs; page size 50")
+
+
+def on_each_database(postgres: str, database: str, bench: Callable[[str, str], None]) -> None:
+    """bench(label, url) on a temporary SQLite file, then on `database`, created on the server `postgres` names
+    (unless it is empty) and dropped again afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
-        run(
-            "SQLite", f"sqlite:///{Path(tmp) / 'inbox.sqlite3'}", rows=args.rows, repeats=args.repeats, plans=args.plans
-        )
-    if args.postgres:
-        server = create_engine(f"{args.postgres.rstrip('/')}/postgres", isolation_level="AUTOCOMMIT")
+        bench("SQLite", f"sqlite:///{Path(tmp) / f'{database}.sqlite3'}")
+    if not postgres:
+        return
+    server = create_engine(f"{postgres.rstrip('/')}/postgres", isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {database}"))
+        conn.execute(text(f"CREATE DATABASE {database}"))
+    try:
+        bench("PostgreSQL", f"{postgres.rstrip('/')}/{database}")
+    finally:
         with server.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}"))
-            conn.execute(text(f"CREATE DATABASE {BENCH_DATABASE}"))
-        try:
-            url = f"{args.postgres.rstrip('/')}/{BENCH_DATABASE}"
-            run("PostgreSQL", url, rows=args.rows, repeats=args.repeats, plans=args.plans)
-        finally:
-            with server.connect() as conn:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"))
-            server.dispose()
+            conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        server.dispose()
 
 
 if __name__ == "__main__":
