@@ -78,6 +78,11 @@ class Episode(SQLModel, table=True):
     # The feed: published episodes appear in their station's RSS with this stable guid.
     published_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     feed_guid: str | None = Field(default=None, max_length=100)
+    # Delivery after a publish (queue_workers.episode_publish_jobs): the feed written and, for a station with
+    # AzuraCast, the MP3s uploaded. The error of the last failed try stays here for the producer until a try
+    # succeeds (RQ retries); delivered_at is the last success.
+    delivery_error: str = Field(default="", max_length=2000)
+    delivered_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class EpisodeSegment(SQLModel, table=True):
