@@ -1,0 +1,148 @@
+"""Publishing a built episode: it enters its station's feed, and its complaints are marked as aired.
+
+Publishing is one unit of work (the caller commits, then asks the queues to deliver: feed and upload, see
+queue_workers.episode_publish_jobs). The episode moves built → published by a conditional UPDATE, so two
+producers pressing "publish" at once publish it once; publishing a published episode changes nothing.
+
+Each chosen segment whose caller (still) consents to broadcast gets its complaint's `aired_at` set to the
+moment of publication: the status line tells the caller their issue was discussed on air, and when. The
+status follows the lifecycle (hotline.lifecycle): an `answered` complaint moves to `aired` (with its history
+row and audit event, as a staff move would); a complaint in any other status — still routed and awaiting
+its provider, already closed, or back in review — keeps its status and gets only `aired_at`, because airing
+a question does not answer it and a closed case stays closed.
+
+The published episode's audio is the package's rough cut, stored at `rough_cut_key(id)`; feeds are stored
+at `feed_key(station)` by the job and served by staff.api_episode_publish at the paths named here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, col
+
+from hotline.audit import Actor, AuditAction, record
+from hotline.episode_queries import segments
+from hotline.lifecycle import change_status
+from hotline.models import Complaint, ComplaintStatus, Episode, EpisodeStatus
+from hotline.models.common import ensure_aware, saved_id
+from hotline.review_errors import Conflict
+
+# The rough cut of an episode in the audio store (the package job stores it there as well as in the zip).
+ROUGH_CUT_KEY = "episodes/{episode_id}/rough-cut.mp3"
+FEED_KEY = "feeds/{station}.xml"  # a station's RSS in the audio store, written by the after-publish job
+FEED_PATH = "/feeds/{station}.xml"  # where the web serves it
+EPISODE_AUDIO_PATH = "/feeds/{station}/episodes/{episode_id}.mp3"  # the feed's enclosure for one episode
+
+_COMPLAINTS = Complaint.__table__  # type: ignore[attr-defined]
+
+
+def rough_cut_key(episode_id: int) -> str:
+    return ROUGH_CUT_KEY.format(episode_id=episode_id)
+
+
+def feed_key(station: str) -> str:
+    return FEED_KEY.format(station=station)
+
+
+def feed_path(station: str) -> str:
+    return FEED_PATH.format(station=station)
+
+
+def episode_audio_path(station: str, episode_id: int) -> str:
+    return EPISODE_AUDIO_PATH.format(station=station, episode_id=episode_id)
+
+
+def feed_guid(episode: Episode) -> str:
+    """Stable for the episode's life, so a podcast app never downloads a re-delivered episode twice."""
+    return f"fixmyservice:{episode.station}:{episode.week}:{saved_id(episode)}"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What one publish did: `aired` lists the references marked aired now (empty when it was published before)."""
+
+    episode: Episode
+    aired: list[str]
+    newly_published: bool
+
+
+@dataclass(frozen=True)
+class AiredSegment:
+    """One segment that aired in a published episode, for the episode page."""
+
+    position: int
+    reference: str
+    status: str
+    sector: str | None
+    area: str | None
+
+
+def publish_episode(session: Session, *, episode: Episode, actor: Actor, now: datetime) -> Publication:
+    """Publish a built episode and mark its chosen complaints aired (no commit); a published one is left alone."""
+    if episode.status == EpisodeStatus.PUBLISHED:
+        return Publication(episode=episode, aired=[], newly_published=False)
+    if episode.status != EpisodeStatus.BUILT:
+        raise Conflict(f"the episode is {episode.status}: only a built episode can be published; build it first")
+    episode_id = saved_id(episode)
+    claimed = session.exec(
+        update(Episode)
+        .where(col(Episode.id) == episode_id, col(Episode.status) == EpisodeStatus.BUILT)
+        .values(status=EpisodeStatus.PUBLISHED, published_at=now, updated_at=now, feed_guid=feed_guid(episode))
+    ).rowcount
+    session.refresh(episode)
+    if not claimed:
+        if episode.status == EpisodeStatus.PUBLISHED:  # someone published it meanwhile: the same outcome
+            return Publication(episode=episode, aired=[], newly_published=False)
+        raise Conflict(f"the episode changed meanwhile and is now {episode.status}")
+    aired = [row for row in segments(session, episode_id=episode_id) if row.segment.chosen]  # consented only
+    complaint_ids = [row.segment.complaint_id for row in aired]
+    if complaint_ids:
+        session.exec(
+            update(Complaint)
+            .where(col(Complaint.id).in_(complaint_ids))
+            .where(or_(col(Complaint.aired_at).is_(None), col(Complaint.aired_at) < now))
+            .values(aired_at=now)
+        )
+    where = f"{episode.station} {episode.week}"
+    for row in aired:
+        if row.status == ComplaintStatus.ANSWERED:
+            complaint = session.get(Complaint, row.segment.complaint_id)
+            assert complaint is not None  # the segment query joined it
+            change_status(session, complaint=complaint, to=ComplaintStatus.AIRED, actor=actor, reason=f"aired: {where}")
+    references = [row.reference for row in aired]
+    summary = f"published with {len(references)} segments: {', '.join(references)}" if references else "published"
+    record(session, actor, AuditAction.EPISODE_PUBLISHED, object_type="episode", object_id=where, after=summary)
+    session.flush()
+    return Publication(episode=episode, aired=references, newly_published=True)
+
+
+def aired_on_episode(session: Session, *, episode_id: int) -> list[AiredSegment]:
+    """What a published episode aired, in show order (consented segments only); nothing for an unpublished one."""
+    episode = session.get(Episode, episode_id)
+    if episode is None or episode.status != EpisodeStatus.PUBLISHED:
+        return []
+    return [
+        AiredSegment(
+            position=row.segment.position or 0,
+            reference=row.reference,
+            status=row.status,
+            sector=row.sector,
+            area=row.area,
+        )
+        for row in segments(session, episode_id=episode_id)
+        if row.segment.chosen
+    ]
+
+
+def aired_date(connection: Connection, *, complaint_id: int, timezone: str) -> date | None:
+    """The local date (in the deployment's zone) a complaint was last discussed on air, or None."""
+    aired_at = connection.execute(
+        select(_COMPLAINTS.c.aired_at).where(_COMPLAINTS.c.id == complaint_id)
+    ).scalar_one_or_none()
+    moment = ensure_aware(aired_at)
+    return moment.astimezone(ZoneInfo(timezone)).date() if moment is not None else None
