@@ -30,6 +30,7 @@ from radio_segments.pcm import SAMPLE_RATE, Samples, to_pcm
 _BEXT_VERSION = 2
 # Tech 3285 v2: a loudness field that is not known is set to 0x7FFF.
 _UNKNOWN = 0x7FFF
+_WRITE_CHUNK = 1 << 18  # samples converted to PCM at a time (about 5 s)
 _BEXT_LAYOUT = struct.Struct("<256s32s32s10s8sQH64s5h180s")  # 602 bytes, then CodingHistory
 
 # Mongolian Cyrillic (MNS 5217:2012 without diacritics, as maps and keyboards write it) and Russian letters.
@@ -117,18 +118,20 @@ def _loudness_fields(loudness: Loudness | None) -> tuple[int, int, int, int, int
 
 def write(path: Path, samples: Samples, *, info: BextInfo, loudness: Loudness | None, bits: int = 24) -> None:
     """Write a mono 48 kHz Broadcast WAV; `loudness` should be measured on these very samples."""
-    data = to_pcm(samples, bits=bits)
     block_align = bits // 8
+    data_size = len(samples) * block_align
     fmt = struct.pack("<HHIIHH", 1, 1, SAMPLE_RATE, SAMPLE_RATE * block_align, block_align, bits)
     head = _chunk(b"bext", bext_chunk(info, loudness, bits=bits)) + _chunk(b"fmt ", fmt)
-    riff_size = 4 + len(head) + 8 + len(data) + len(data) % 2
+    riff_size = 4 + len(head) + 8 + data_size + data_size % 2
     if riff_size > 0xFFFFFFFF:
         raise ValueError("over 4 GB: a RIFF WAVE file cannot hold it (about 7 hours at 48 kHz 24-bit mono)")
-    with path.open("wb") as out:  # written piece by piece: a 30-minute programme's samples are not copied again
+    with path.open("wb") as out:
         out.write(b"RIFF" + struct.pack("<I", riff_size) + b"WAVE" + head)
-        out.write(b"data" + struct.pack("<I", len(data)))
-        out.write(data)
-        out.write(b"\0" * (len(data) % 2))
+        out.write(b"data" + struct.pack("<I", data_size))
+        # Converted a few seconds at a time: a 30-minute programme never has a full-length integer copy.
+        for start in range(0, len(samples), _WRITE_CHUNK):
+            out.write(to_pcm(samples[start : start + _WRITE_CHUNK], bits=bits))
+        out.write(b"\0" * (data_size % 2))
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from radio_segments.limiter import Limiting, Span, limiting_for, merged
 from radio_segments.loudness import Loudness, LoudnessUnmeasurable, energies_changed, figures, integrated_from, weigh
 from radio_segments.pcm import Samples
-from radio_segments.true_peak import envelope, true_peak
+from radio_segments.true_peak import envelope, peaks_above, true_peak
 
 __all__ = ["LoudnessTarget", "LoudnessUnmeasurable", "LoudnessUnreachable", "Normalised", "normalise"]
 
@@ -73,21 +73,24 @@ def normalise(samples: Samples, target: LoudnessTarget | None = None) -> Normali
     gain_db = target.integrated - source
     best: Normalised | None = None
     tried: tuple[float, float] | None = None  # the previous round's (gain, loudness), for the secant step
-    peaks, exact_from = np.zeros(0, dtype=np.float32), float("inf")
+    rows, levels, exact_from = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32), float("inf")
+    out = np.empty_like(samples)
     for _ in range(_ROUNDS):
         gain = float(10.0 ** (gain_db / 20.0))
         # The envelope must be exact at the peak itself (for the figure) and wherever the limiter could act.
         if min(sample_peak, ceiling / gain) < exact_from:
             exact_from = min(sample_peak, ceiling / gain) / _REUSE_HEADROOM
-            peaks = envelope(samples, floor=exact_from)
-        out = samples * np.float32(gain)
-        over = np.flatnonzero(peaks > np.float32(ceiling / gain))
+            rows, levels = peaks_above(samples, exact_from)
+        if best is not None and best.samples is out:  # keep the best round's samples; work in a new buffer
+            out = np.empty_like(samples)
+        np.multiply(samples, np.float32(gain), out=out)
+        over = np.flatnonzero(levels > np.float32(ceiling / gain))
         if len(over) == 0:  # linear: energies and peaks scale exactly, no second pass over the samples
-            loudness = figures(weighted.energies * gain * gain, float(peaks.max()) * gain)
+            loudness = figures(weighted.energies * gain * gain, float(levels.max()) * gain)
             return Normalised(out, loudness, source, gain_db, 0.0)
-        first = limiting_for(over, peaks[over] * np.float32(gain), ceiling, len(out))
+        first = limiting_for(rows[over], levels[over] * np.float32(gain), ceiling, len(out))
         spans, deepest_db, peak = _limit(out, first, ceiling)
-        peak = max(peak, _outside_max(peaks, spans) * gain)
+        peak = max(peak, _outside_max(rows, levels, spans) * gain)
         loudness = figures(energies_changed(weighted, gain, out, spans), peak)
         if loudness.true_peak <= target.true_peak:
             best = Normalised(out, loudness, source, gain_db, deepest_db)
@@ -138,11 +141,13 @@ def _overs_within(out: Samples, spans: tuple[Span, ...], ceiling: float) -> tupl
     return np.concatenate(over), np.concatenate(levels), inside
 
 
-def _outside_max(peaks: Samples, spans: tuple[Span, ...]) -> float:
+def _outside_max(rows: npt.NDArray[np.intp], levels: Samples, spans: tuple[Span, ...]) -> float:
     """The largest envelope value away from every span, where the output is the gained input unchanged."""
-    edges = [0, *(edge for low, high in spans for edge in (max(0, low - _NEAR), high + _NEAR)), len(peaks)]
-    gaps = zip(edges[::2], edges[1::2], strict=True)
-    return max((float(peaks[low:high].max()) for low, high in gaps if high > low), default=0.0)
+    keep = np.ones(len(rows), dtype=bool)
+    for low, high in spans:
+        first, last = np.searchsorted(rows, [low - _NEAR, high + _NEAR])
+        keep[first:last] = False
+    return float(levels[keep].max(initial=0.0))
 
 
 def _next_gain(

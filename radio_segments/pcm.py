@@ -49,11 +49,11 @@ def decode(path: Path, *, audio_filter: str | None = None, timeout: float = 600.
     return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float32, copy=True)
 
 
-def silence(seconds: float) -> Samples:
-    """Digital silence of the given length, rounded to whole samples."""
+def sample_count(seconds: float) -> int:
+    """How many samples `seconds` of audio hold, rounded to a whole sample."""
     if seconds < 0:
-        raise ValueError("a gap cannot be negative")
-    return np.zeros(round(seconds * SAMPLE_RATE), dtype=np.float32)
+        raise ValueError("a length cannot be negative")
+    return round(seconds * SAMPLE_RATE)
 
 
 def to_pcm(samples: Samples, *, bits: int) -> bytes:

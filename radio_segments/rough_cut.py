@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from radio_segments.normalise import LoudnessTarget, Normalised, normalise
-from radio_segments.pcm import SAMPLE_RATE, Samples, decode, silence
+from radio_segments.pcm import SAMPLE_RATE, Samples, decode, sample_count
 
 # Audio pieces fade in and out over 5 ms: a clip cut between words can still start mid-waveform, and a
 # step from silence to a non-zero sample is an audible click.
@@ -84,35 +84,53 @@ def cut(samples: Samples, *, start: float = 0.0, end: float | None = None) -> Sa
     return samples[first:last]
 
 
-def faded(samples: Samples, seconds: float = FADE_SECONDS) -> Samples:
-    """A copy with a short linear fade-in and fade-out (shortened for pieces under twice its length)."""
-    out = samples.astype(np.float32, copy=True)
-    length = min(round(seconds * SAMPLE_RATE), len(out) // 2)
+def fade_in_place(samples: Samples, seconds: float = FADE_SECONDS) -> None:
+    """A short linear fade-in and fade-out (shortened for pieces under twice its length)."""
+    length = min(round(seconds * SAMPLE_RATE), len(samples) // 2)
     if length:
         ramp = np.linspace(0.0, 1.0, length, endpoint=False, dtype=np.float32)
-        out[:length] *= ramp
-        out[len(out) - length :] *= ramp[::-1]
-    return out
+        samples[:length] *= ramp
+        samples[len(samples) - length :] *= ramp[::-1]
+
+
+def source(item: Audio) -> Samples:
+    """The item's samples before fading: decoded if it is a file, then cut to its in and out points."""
+    decoded = decode(item.source) if isinstance(item.source, Path) else item.source
+    return cut(decoded, start=item.start, end=item.end)
 
 
 def piece(item: Item) -> Samples:
     """One item's samples as they go into the programme."""
     if isinstance(item, Gap):
-        return silence(item.seconds)
-    decoded = decode(item.source) if isinstance(item.source, Path) else item.source
-    return faded(cut(decoded, start=item.start, end=item.end))
+        return np.zeros(sample_count(item.seconds), dtype=np.float32)
+    out = source(item).astype(np.float32, copy=True)
+    fade_in_place(out)
+    return out
 
 
 def stitch(items: Sequence[Item], target: LoudnessTarget | None = None) -> RoughCut:
     """Join the items in order and normalise the whole to `target`; raises for a programme with no sound."""
     if not items:
         raise ValueError("a rough cut needs at least one item")
-    pieces = [piece(item) for item in items]
-    starts = np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
+    # Each piece is copied once, straight into its place in the programme, and faded there.
+    sources: list[Samples | None] = []
+    lengths: list[int] = []
+    for item in items:
+        if isinstance(item, Audio):
+            samples = source(item)
+            sources.append(samples)
+            lengths.append(len(samples))
+        else:  # a gap: nothing to copy, the programme starts as silence
+            sources.append(None)
+            lengths.append(sample_count(item.seconds))
+    starts = np.concatenate([[0], np.cumsum(lengths)]).astype(int)
+    programme = np.zeros(int(starts[-1]), dtype=np.float32)
+    for src, start, length in zip(sources, starts, lengths, strict=False):
+        if src is not None:
+            programme[start : start + length] = src
+            fade_in_place(programme[start : start + length])
     cues = tuple(
-        Cue(label=item.label, kind=item.kind, start_sample=int(start), samples=len(p))
-        for item, p, start in zip(items, pieces, starts, strict=False)
+        Cue(label=item.label, kind=item.kind, start_sample=int(start), samples=length)
+        for item, start, length in zip(items, starts, lengths, strict=False)
     )
-    programme = np.concatenate(pieces).astype(np.float32, copy=False)
-    del pieces  # a 30-minute programme is 345 MB: do not hold it twice while normalising
     return RoughCut(normalised=normalise(programme, target), cues=cues)

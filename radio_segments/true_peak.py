@@ -40,18 +40,34 @@ def envelope(samples: Samples, *, floor: float = 0.0) -> npt.NDArray[np.float32]
     """For each sample n, the largest magnitude of the signal between n and n + 1 (the sample itself included).
 
     Exact wherever the result could reach `floor`; elsewhere it is the sample's own magnitude (a lower
-    bound, and under `floor`). Speech spends most of its time far below its peaks, so with `floor` at the
-    sample peak or at a limiter's ceiling only a few per cent of the samples need the interpolation.
+    bound, and under `floor`).
     """
     magnitude = np.abs(samples)
-    rows = _could_reach(magnitude, floor)
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
+    rows, levels = peaks_above(samples, floor)
+    magnitude[rows] = levels
+    return magnitude
+
+
+def peaks_above(samples: Samples, floor: float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
+    """The envelope only where it could reach `floor`: those sample indices (sorted) and their exact values.
+
+    Speech spends most of its time far below its peaks, so with `floor` at the sample peak or at a
+    limiter's ceiling only a few per cent of the samples are interpolated, and nothing of the programme's
+    length is allocated (on a 30-minute programme every full-length array costs a second of page faults).
+    """
+    rows = [
+        _could_reach(samples, start, min(len(samples), start + _CHUNK), floor)
+        for start in range(0, len(samples), _CHUNK)
+    ]
+    found = np.concatenate(rows) if rows else np.zeros(0, dtype=np.intp)
+    levels = np.empty(len(found), dtype=np.float32)
+    for start in range(0, len(found), _CHUNK):
+        chunk = found[start : start + _CHUNK]
         values = np.abs(_neighbourhoods(samples, chunk) @ _BY_PHASE)
         # Four column maxima, not .max(axis=1): numpy reduces a short inner axis slowly.
         between = np.maximum(np.maximum(values[:, 0], values[:, 1]), np.maximum(values[:, 2], values[:, 3]))
-        magnitude[chunk] = np.maximum(magnitude[chunk], between)
-    return magnitude
+        levels[start : start + len(chunk)] = np.maximum(between, np.abs(samples[chunk]))
+    return found, levels
 
 
 def _neighbourhoods(samples: Samples, rows: npt.NDArray[np.intp]) -> Samples:
@@ -63,15 +79,18 @@ def _neighbourhoods(samples: Samples, rows: npt.NDArray[np.intp]) -> Samples:
     return sliding_window_view(padded, _TAPS)[rows]
 
 
-def _could_reach(magnitude: npt.NDArray[np.float32], floor: float) -> npt.NDArray[np.intp]:
-    """The samples with a neighbour loud enough (≥ floor / _REACH) for an interpolated value to reach `floor`."""
-    if floor <= 0:
-        return np.arange(len(magnitude))
-    loud = np.flatnonzero(magnitude >= np.float32(floor / _REACH))
-    near = np.zeros(len(magnitude) + 2 * _TAPS, dtype=bool)
-    for shift in range(-_TAPS // 2, _TAPS // 2 + 1):  # ±6 covers the neighbourhood n − 5 … n + 6 of every n
-        near[loud + _TAPS + shift] = True
-    return np.flatnonzero(near[_TAPS : _TAPS + len(magnitude)])
+def _could_reach(samples: Samples, start: int, stop: int, floor: float) -> npt.NDArray[np.intp]:
+    """Indices in [start, stop) with a neighbour loud enough (≥ floor / _REACH) to reach `floor` between samples."""
+    reach = _TAPS // 2  # ±6 covers the neighbourhood n − 5 … n + 6 of every n
+    low = max(0, start - reach)
+    piece = samples[low : stop + reach]
+    threshold = np.float32(floor / _REACH)
+    loud = (piece >= threshold) | (piece <= -threshold)
+    near = loud.copy()
+    for shift in range(1, reach + 1):
+        near[shift:] |= loud[:-shift]
+        near[:-shift] |= loud[shift:]
+    return np.flatnonzero(near[start - low : stop - low]) + start
 
 
 def to_db(linear: float) -> float:
@@ -81,10 +100,10 @@ def to_db(linear: float) -> float:
 
 def true_peak(samples: Samples) -> float:
     """The largest true-peak magnitude (linear); 0.0 for silence or no samples."""
-    if len(samples) == 0:
+    sample_peak = max(float(samples.max()), -float(samples.min())) if len(samples) else 0.0  # the true peak is ≥ this
+    if sample_peak == 0.0:
         return 0.0
-    sample_peak = float(np.abs(samples).max())  # the true peak is at least this: only its rivals need interpolating
-    return float(envelope(samples, floor=sample_peak).max())
+    return float(peaks_above(samples, sample_peak)[1].max(initial=0.0))
 
 
 def true_peak_dbtp(samples: Samples) -> float:
