@@ -38,6 +38,7 @@ FEED_KEY = "feeds/{station}.xml"  # a station's RSS in the audio store, written 
 FEED_PATH = "/feeds/{station}.xml"  # where the web serves it
 EPISODE_AUDIO_PATH = "/feeds/{station}/episodes/{episode_id}.mp3"  # the feed's enclosure for one episode
 
+MAX_ERROR = 2000  # the width of Episode.delivery_error
 _COMPLAINTS = Complaint.__table__  # type: ignore[attr-defined]
 
 
@@ -137,6 +138,24 @@ def aired_on_episode(session: Session, *, episode_id: int) -> list[AiredSegment]
         for row in segments(session, episode_id=episode_id)
         if row.segment.chosen
     ]
+
+
+def published_episodes(session: Session, *, station: str) -> list[Episode]:
+    """A station's published episodes, newest first: what its feed lists."""
+    query = (
+        select(Episode)
+        .where(col(Episode.station) == station, col(Episode.status) == EpisodeStatus.PUBLISHED)
+        .order_by(col(Episode.published_at).desc(), col(Episode.id).desc())
+    )
+    return list(session.execute(query).scalars())
+
+
+def record_delivery(session: Session, *, episode_id: int, error: str, now: datetime) -> None:
+    """Keep the outcome of one delivery try on the episode (no commit): an error for the producer, or success."""
+    values: dict[str, object] = {"delivery_error": error[:MAX_ERROR]}
+    if not error:
+        values["delivered_at"] = now
+    session.exec(update(Episode).where(col(Episode.id) == episode_id).values(**values))
 
 
 def aired_date(connection: Connection, *, complaint_id: int, timezone: str) -> date | None:
