@@ -1,0 +1,164 @@
+"""The episode page's one form, read into a producer's edit: what changed, in the new show order.
+
+Every button on the page (save, up, down, remove, add) submits the same form, so a reorder never loses
+what was typed in a text box: the typed fields and the move go out as one edit. Only fields that differ
+from the episode as the page showed it become part of the edit, so a segment the producer did not touch
+is not marked edited (a re-draft may still refresh it). Trims are checked here too, so a bad pair comes
+back beside its selects, in the producer's language, rather than as the core's message at the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hotline.episode_edits import AnswerChoice, EpisodeEdit, SegmentEdit, Trim
+from staff.web.page import PageRequest
+
+MAX_ID = 2**31 - 1
+NO_ANSWER = ""  # the answer select's value for "no answer airs"
+SEGMENT_FIELDS = ("trim_first", "trim_last", "voice", "lines", "answer")
+SHOWN_PREFIX = "shown_"  # a hidden twin of each field: its value as the page showed it
+
+
+@dataclass(frozen=True)
+class EpisodeForm:
+    """What the producer sent: the edit to apply, or the field errors that stop it."""
+
+    edit: EpisodeEdit
+    moved: int | None  # the segment a button acted on, to scroll back to it
+    errors: dict[str, str] = field(default_factory=dict)  # form field name → message beside it
+
+
+def field_name(kind: str, segment_id: int) -> str:
+    """The form field of one segment's input (trim_first_12, voice_12, …); the template uses the same names."""
+    return f"{kind}_{segment_id}"
+
+
+def answer_value(response_id: int | None, airs: str | None) -> str:
+    """The answer select's value for a response and what of it airs ("" when no answer airs)."""
+    return f"{response_id}:{airs}" if response_id is not None and airs else NO_ANSWER
+
+
+def read_form(page: PageRequest, document: Mapping[str, Any]) -> EpisodeForm:
+    """The page's form against the episode `document` it was rendered from (staff.episode_documents)."""
+    shown = {s["id"]: s for s in [*document["chosen"], *document["candidates"]]}
+    posted = [i for i in (_id(v) for v in page.form.getlist("chosen")) if i is not None and i in shown]
+    order, moved = _reordered(posted, page.field("action"), shown)
+    errors: dict[str, str] = {}
+    changes = [c for sid in posted if (c := _segment_change(page, shown[sid], errors)) is not None]
+    current_order = [s["id"] for s in document["chosen"]]
+    edit = EpisodeEdit(
+        version=_id(page.field("version")) or 0,
+        title=_changed(page.field("title"), document["title"]),
+        intro=_changed(page.field("intro", strip=False), document["intro"]),
+        outro=_changed(page.field("outro", strip=False), document["outro"]),
+        chosen=order if order != current_order else None,
+        segments=changes,
+    )
+    if edit.title is not None and not edit.title:
+        errors["title"] = page.gettext("An episode needs a title.")
+    return EpisodeForm(edit, moved, errors)
+
+
+def _reordered(posted: list[int], action: str, shown: Mapping[int, Any]) -> tuple[list[int], int | None]:
+    """The chosen order after the button pressed: up, down, remove, add (at the end) or plain save."""
+    verb, _, raw = action.partition(":")
+    target = _id(raw)
+    order = list(posted)
+    if target is None or target not in shown:
+        return order, None
+    if verb == "add" and target not in order:
+        order.append(target)
+    elif verb == "remove" and target in order:
+        order.remove(target)
+    elif verb in ("up", "down") and target in order:
+        i = order.index(target)
+        j = i - 1 if verb == "up" else i + 1
+        if 0 <= j < len(order):
+            order[i], order[j] = order[j], order[i]
+    return order, target
+
+
+def _segment_change(page: PageRequest, shown: Mapping[str, Any], errors: dict[str, str]) -> SegmentEdit | None:
+    sid: int = shown["id"]
+    trim = _trim(page, sid, len(shown["words"]), errors)
+    voice = page.field(field_name("voice", sid)) or None
+    lines = page.form.get(field_name("lines", sid))
+    answer = _answer(page.field(field_name("answer", sid)))
+    change = SegmentEdit(
+        segment_id=sid,
+        trim=trim if trim is not None and trim != Trim(shown["trim"]["first"], shown["trim"]["last"]) else None,
+        voice=voice if voice != shown["voice"] else None,
+        host_lines=_changed(lines.strip() if isinstance(lines, str) else None, shown["host_lines"]),
+        answer=answer if answer is not None and answer != _shown_answer(shown) else None,
+    )
+    untouched = change.trim is None and change.voice is None and change.host_lines is None and change.answer is None
+    return None if untouched else change
+
+
+def _trim(page: PageRequest, sid: int, words: int, errors: dict[str, str]) -> Trim | None:
+    """The first and last word chosen (empty = from the start / to the end); None and an error when they
+    cannot be a clip: outside the transcript, or the last before the first."""
+    first_raw, last_raw = page.field(field_name("trim_first", sid)), page.field(field_name("trim_last", sid))
+    first, last = _index(first_raw), _index(last_raw)
+    name = field_name("trim", sid)
+    if (first_raw and first is None) or (last_raw and last is None):
+        errors[name] = page.gettext("Choose the first and last word from the lists.")
+    elif any(i is not None and not 0 <= i < words for i in (first, last)):
+        errors[name] = page.gettext("The transcript has %(count)s words: choose words from it.", count=words)
+    elif first is not None and last is not None and last < first:
+        errors[name] = page.gettext("The last word comes before the first: choose a last word after the first.")
+    else:
+        return Trim(first, last)
+    return None
+
+
+def _answer(value: str) -> AnswerChoice | None:
+    """ "12:audio" / "12:text" → that response and what of it airs; "" → no answer; anything else → unchanged."""
+    if value == NO_ANSWER:
+        return AnswerChoice(None)
+    raw_id, _, airs = value.partition(":")
+    response_id = _id(raw_id)
+    return AnswerChoice(response_id, airs) if response_id is not None and airs else None
+
+
+def _shown_answer(shown: Mapping[str, Any]) -> AnswerChoice:
+    response_id, airs = shown["answer"]["response_id"], shown["answer"]["airs"]
+    return AnswerChoice(response_id, airs) if response_id is not None else AnswerChoice(None)
+
+
+def _changed(value: str | None, current: str) -> str | None:
+    """The typed value if it differs from what the page showed (ignoring the ends' spaces), else None."""
+    return value if value is not None and value.strip() != current.strip() else None
+
+
+def _index(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
+
+
+def _id(raw: str | Any) -> int | None:
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 10:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def typed_values(page: PageRequest, segment_ids: Sequence[int]) -> dict[str, str]:
+    """What the producer changed in the form, by field name, to put back in the boxes when the save is refused.
+    A field left as the page showed it (its hidden `shown_` twin) is not kept, so the newest state shows
+    there instead of undoing what someone else saved meanwhile."""
+    names = ["title", "intro", "outro"]
+    for sid in segment_ids:
+        names += [field_name(kind, sid) for kind in SEGMENT_FIELDS]
+    typed = {}
+    for name in names:
+        value, shown = page.form.get(name), page.form.get(SHOWN_PREFIX + name)
+        if isinstance(value, str) and not (isinstance(shown, str) and _same(value, shown)):
+            typed[name] = value
+    return typed
+
+
+def _same(a: str, b: str) -> bool:
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
