@@ -74,17 +74,18 @@ def _syncsafe(size: int) -> bytes:
 def encode(samples: Samples, *, bitrate_kbps: int = 128, timeout: float = 600.0) -> bytes:
     """Constant-bitrate MP3 frames (with the Xing/LAME info frame giving the exact length), no tags."""
     with tempfile.TemporaryDirectory() as scratch:
+        # The samples go in through a file, not stdin: subprocess.run(input=…) writes a pipe 4 kB per poll.
+        raw = Path(scratch) / "audio.f32"
+        samples.astype("<f4", copy=False).tofile(raw)
         out = Path(scratch) / "audio.mp3"  # a file, not a pipe: the Xing frame is filled in at the end by seeking
         command = [
             FFMPEG, "-nostdin", "-hide_banner", "-v", "error",
-            "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+            "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", str(raw),
             "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
             "-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1",
             "-id3v2_version", "0", "-write_xing", "1", str(out),
         ]  # fmt: skip
-        proc = subprocess.run(
-            command, input=samples.astype("<f4").tobytes(), capture_output=True, timeout=timeout, check=False
-        )
+        proc = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         if proc.returncode != 0:
             message = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
             raise RuntimeError(f"ffmpeg could not encode MP3: {message[0]}")

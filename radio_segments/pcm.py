@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -39,14 +40,26 @@ def decode(path: Path, *, audio_filter: str | None = None, timeout: float = 600.
         "-map", "0:a:0", "-vn", *(["-af", audio_filter] if audio_filter else []),
         "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1",
     ]  # fmt: skip
-    # stderr to a file: a chatty ffmpeg must never block on a pipe nobody reads while we read stdout.
+    # stderr to a file: a chatty ffmpeg must never block on a pipe nobody reads while we read stdout. stdout
+    # is read in one call, not through subprocess.run(timeout=…), whose select loop reads 32 kB at a time
+    # (a second of overhead per half hour of audio); a timer kills a stuck ffmpeg instead.
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=errors, timeout=timeout, check=False)
-        if proc.returncode != 0:
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
+        try:
+            assert proc.stdout is not None
+            data = proc.stdout.read()
+            returncode = proc.wait()
+        finally:
+            watchdog.cancel()
+            if proc.stdout is not None:
+                proc.stdout.close()
+        if returncode != 0:
             errors.seek(0)
-            last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {returncode}"]
             raise AudioDecodeError(f"ffmpeg could not decode {path.name}: {last[0]}")
-    return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float32, copy=True)
+    return np.frombuffer(bytearray(data), dtype="<f4")  # a bytearray: writable samples without another copy
 
 
 def sample_count(seconds: float) -> int:
