@@ -34,9 +34,9 @@ def test_a_filter_runs_in_the_same_pass(audio_samples: AudioSamples) -> None:
 def test_what_is_not_audio_is_refused(audio_samples: AudioSamples, tmp_path: Path) -> None:
     with pytest.raises(AudioDecodeError, match="no such file"):
         decode(tmp_path / "missing.wav")
-    with pytest.raises(AudioDecodeError, match="could not decode corrupt.wav"):
+    with pytest.raises(AudioDecodeError, match=r"could not decode corrupt\.wav"):
         decode(audio_samples.corrupt())
-    with pytest.raises(AudioDecodeError, match="could not decode picture.png"):
+    with pytest.raises(AudioDecodeError, match=r"could not decode picture\.png"):
         decode(audio_samples.image())
 
 
