@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     SMTP_FROM: str = "hotline@localhost"
     SMTP_TIMEOUT_SECONDS: float = 20.0
     NOTICE_RETRY_INTERVALS: list[int] = Field(default_factory=lambda: [60, 600, 3600])
+    # The episode package's loudness (EBU R128 by default; e.g. -16 LUFS for a podcast-only station): every clip,
+    # answer and the rough cut lands within 0.5 LU of it with its true peak at or under the ceiling.
+    EPISODE_LOUDNESS_LUFS: float = Field(default=-23.0, gt=-70.0, lt=0.0)
+    EPISODE_TRUE_PEAK_DBTP: float = Field(default=-1.0, ge=-20.0, le=0.0)
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:
