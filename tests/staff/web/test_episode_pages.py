@@ -278,3 +278,19 @@ def _silence(path: Path, seconds: float = 1.0) -> Path:
         out.setframerate(8000)
         out.writeframes(b"\0\0" * int(8000 * seconds))
     return path
+
+
+def test_the_pages_speak_mongolian(client: TestClient, session: Session) -> None:
+    reviewed(session, CLINIC, day=1, response_deadline_at=WEEK_START, status="routed", routed_at=WEEK_START)
+    make_user(session, PRODUCER, "producer", language="mn")
+    log_in(client, PRODUCER)
+    episode_id = _draft(client)
+    listed = client.get("/episodes").text
+    assert "Долоо хоногийн ноорог гаргах" in listed and "Ноорог" in listed
+    html = client.get(f"/episodes/{episode_id}").text
+    for text in (
+        "Сонгосон хэсгүүд, эфирийн дарааллаар",
+        "Дууны өндрийн өөрчлөлтийг буцаах боломжтой",
+        "Хариулт хоцорсон хоног",
+    ):
+        assert text in html, text
