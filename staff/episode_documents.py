@@ -14,9 +14,10 @@ from sqlmodel import Session
 
 from hotline.clip_points import clip_points
 from hotline.deployment import Deployment
+from hotline.episode_publishing import feed_path
 from hotline.episode_queries import HeardWords, SegmentRow, heard_words, responses_of, segments
 from hotline.host_lines import name_in
-from hotline.models import Episode, Response
+from hotline.models import Episode, EpisodeStatus, Response
 from hotline.places import PlaceDirectory
 from staff.endpoint import jsonable
 
@@ -49,7 +50,10 @@ def episode_summary(episode: Episode) -> dict[str, Any]:
             },
             "package": package,
             "published_at": episode.published_at,
-            "feed_url": None,  # set by publishing (the feed is not built yet)
+            # The station's feed once published: a path on this server (the episode document is built without
+            # the public address); delivery says whether the feed and any AzuraCast upload went out.
+            "feed_url": feed_path(episode.station) if episode.status == EpisodeStatus.PUBLISHED else None,
+            "delivery": {"error": episode.delivery_error or None, "delivered_at": episode.delivered_at},
         }
     )
 
