@@ -145,7 +145,6 @@ class AzuraCast(_Strict):
         return v.rstrip("/")
 
 
-
 class Station(_Strict):
     """A partner radio station airing the weekly dialogue show: its episodes draw on the areas it serves."""
 
