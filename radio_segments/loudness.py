@@ -2,8 +2,9 @@
 
 The K-weighted signal's energy is summed once per 100 ms hop; every figure is then a cheap sum over
 hops: momentary = 4 hops (400 ms blocks, 75 % overlap), short-term = 30 hops (3 s, stepped at 10 Hz as
-ffmpeg's meter does). Filtering runs in float64 chunks, so a 30-minute programme never needs a float64
-copy of itself.
+ffmpeg's meter does). Filtering runs in float64 one second at a time, so a 30-minute programme never
+needs a float64 copy of itself, and the filter state saved at each second lets a limiter's few changes
+be re-measured without filtering the whole programme again.
 """
 
 from __future__ import annotations

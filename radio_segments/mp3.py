@@ -1,7 +1,7 @@
 """MP3 with ID3v2.4 tags, for playout systems and podcast apps (LibreTime and AzuraCast import by tag).
 
-ffmpeg's libmp3lame does the encoding, with bit-exact flags so the same samples always give the same
-bytes (no encoder version string, no creation time). The tag is written here rather than by ffmpeg:
+ffmpeg's libmp3lame does the encoding (VBR, see VBR_QUALITY), with bit-exact flags so the same samples
+always give the same bytes (no encoder version string, no creation time). The tag is written here rather than by ffmpeg:
 ffmpeg puts `comment` in a TXXX frame, while players and LibreTime's mutagen read the comment from COMM.
 ID3v2.4 text is UTF-8, so Mongolian and Khmer titles are kept exactly as written.
 """
@@ -17,6 +17,10 @@ from pathlib import Path
 from radio_segments.pcm import FFMPEG, SAMPLE_RATE, Samples
 
 _UTF8 = b"\x03"  # ID3v2.4 text encoding byte for UTF-8
+# LAME's VBR quality 2 (its "-V 2", the usual transparent setting): about 110 kbit/s for mono speech.
+# Not constant bitrate: LAME's CBR at 96-192 kbit/s delivered speech 0.3-0.5 LU quieter than its source
+# (ffmpeg's ebur128 on the decoded MP3), eating the whole ±0.5 LU tolerance; VBR keeps level and peaks.
+VBR_QUALITY = 2
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,10 @@ def _syncsafe(size: int) -> bytes:
     return struct.pack(">I", sum(((size >> (7 * i)) & 0x7F) << (8 * i) for i in range(4)))
 
 
-def encode(samples: Samples, *, bitrate_kbps: int = 128, timeout: float = 600.0) -> bytes:
-    """Constant-bitrate MP3 frames (with the Xing/LAME info frame giving the exact length), no tags."""
+def encode(samples: Samples, *, quality: int = VBR_QUALITY, timeout: float = 600.0) -> bytes:
+    """Variable-bitrate MP3 frames (with the Xing/LAME frame giving the exact length and seeking), no tags."""
+    if not 0 <= quality <= 9:
+        raise ValueError(f"LAME's VBR quality runs from 0 (best) to 9, not {quality}")
     with tempfile.TemporaryDirectory() as scratch:
         # The samples go in through a file, not stdin: subprocess.run(input=…) writes a pipe 4 kB per poll.
         raw = Path(scratch) / "audio.f32"
@@ -81,7 +87,7 @@ def encode(samples: Samples, *, bitrate_kbps: int = 128, timeout: float = 600.0)
         command = [
             FFMPEG, "-nostdin", "-hide_banner", "-v", "error",
             "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", str(raw),
-            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
+            "-c:a", "libmp3lame", "-q:a", str(quality),
             "-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1",
             "-id3v2_version", "0", "-write_xing", "1", str(out),
         ]  # fmt: skip
@@ -92,7 +98,7 @@ def encode(samples: Samples, *, bitrate_kbps: int = 128, timeout: float = 600.0)
         return out.read_bytes()
 
 
-def write(path: Path, samples: Samples, *, tags: Id3Tags, bitrate_kbps: int = 128) -> None:
+def write(path: Path, samples: Samples, *, tags: Id3Tags, quality: int = VBR_QUALITY) -> None:
     """Write a tagged MP3 of 48 kHz mono samples; the same samples and tags always give the same bytes."""
     tag = id3v2_4(tags)  # built first: a bad tag fails before a minute of encoding
-    path.write_bytes(tag + encode(samples, bitrate_kbps=bitrate_kbps))
+    path.write_bytes(tag + encode(samples, quality=quality))

@@ -158,7 +158,3 @@ def _next_gain(
     if tried is not None and tried[0] != gain_db:
         slope = min(1.0, max(0.05, (level - tried[1]) / (gain_db - tried[0])))
     return gain_db + (goal - level) / slope, (gain_db, level)
-
-
-def _db(linear: float) -> float:
-    return 20.0 * float(np.log10(linear))
