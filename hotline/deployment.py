@@ -33,6 +33,7 @@ PROMPT_IDS = (
     "status_prompt",
     "status_not_found",
     "status_result",
+    "status_aired",  # after the status, for a complaint discussed on the radio: {date} in the caller's language
     # The status line's answer (ivr.status_line): the provider's response, a replay / feedback menu, the limit.
     "answer_intro",
     "answer_text_intro",

@@ -5,14 +5,23 @@ Steps, one webhook each and each one transaction (ivr.webhook):
                 then the newest response — its recorded audio through a signed, expiring link, else its text;
   answer-menu   1 plays the answer again, 2 asks whether the caller is satisfied;
   feedback      1 satisfied, 2 not: stored once per call (hotline.feedback), then goodbye.
+A complaint discussed on the radio (aired_at, set when its episode was published) adds one sentence after the
+status: that it was discussed on air, and the date, said in the caller's language.
 Every step is safe under Twilio's retries: the look-up is counted once per call and menu attempt, and the
 feedback once per call. The reference travels in our own action URLs, which Twilio signs.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel.core import UnknownLocaleError
+from babel.dates import format_date
+from twilio.twiml.voice_response import VoiceResponse
+
 from hotline.answer_tokens import answer_token
 from hotline.audio_store import AudioStore
+from hotline.episode_publishing import aired_date
 from hotline.feedback import record_feedback
 from hotline.models import CallOutcome
 from hotline.privacy import protector_for
@@ -41,18 +50,55 @@ def _status_name(voice: Voice, status: str) -> str:
 
 
 def _answer(hook: Webhook, voice: Voice, found: StatusAnswer, *, with_status: bool) -> str:
-    answer = found.answer
     status_name = _status_name(voice, found.status)
-    if answer is None:
+    aired = _aired_on(hook, found) if with_status else None
+    if aired is not None:
+        return str(_aired_screen(hook, voice, found, aired))
+    if found.answer is None:
         return str(twiml.status_result(voice, reference=found.reference, status_name=status_name))
-    screen = answer_twiml.answer_screen(
+    return str(_answer_screen(hook, voice, found, status_name=status_name if with_status else None))
+
+
+def _answer_screen(hook: Webhook, voice: Voice, found: StatusAnswer, *, status_name: str | None) -> VoiceResponse:
+    answer = found.answer
+    assert answer is not None
+    return answer_twiml.answer_screen(
         voice,
         reference=found.reference,
-        status_name=status_name if with_status else None,
+        status_name=status_name,
         audio_url=answer_url(hook, answer.response_id) if _playable(hook, answer.audio_key, answer.text) else None,
         text=answer.text,
     )
-    return str(screen)
+
+
+def _aired_on(hook: Webhook, found: StatusAnswer) -> date | None:
+    timezone = hook.settings.deployment.timezone
+    return aired_date(hook.connection, complaint_id=found.complaint_id, timezone=timezone)
+
+
+def _aired_screen(hook: Webhook, voice: Voice, found: StatusAnswer, aired: date) -> VoiceResponse:
+    """The status, then "discussed on air on <date>", then what the caller would have heard next (the answer
+    and its menu, or goodbye): the pure builders' screens without their status line, after ours."""
+    response = VoiceResponse()
+    status_name = _status_name(voice, found.status)
+    voice.speak(response, "status_result", reference=twiml.spoken_reference(found.reference), status=status_name)
+    voice.speak(response, "status_aired", date=spoken_date(aired, voice.language.code))
+    rest = (
+        twiml.ending(voice, "goodbye") if found.answer is None else _answer_screen(hook, voice, found, status_name=None)
+    )
+    for verb in rest.verbs:
+        response.append(verb)
+    return response
+
+
+def spoken_date(day: date, language: str) -> str:
+    """A date as a speaker of `language` says it (CLDR's long form through Babel: "2026 оны арван нэгдүгээр
+    сарын 24", "24 វិច្ឆិកា 2026", "2026년 11월 24일", "November 24, 2026"); ISO for a locale Babel lacks."""
+    try:
+        spoken = format_date(day, format="long", locale=language)
+    except (UnknownLocaleError, ValueError):
+        return day.isoformat()
+    return spoken.replace("\u202f", " ").replace("\u00a0", " ")  # CLDR's no-break spaces trip up speech engines
 
 
 def _playable(hook: Webhook, audio_key: str | None, text: str) -> bool:

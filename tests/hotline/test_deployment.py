@@ -21,8 +21,9 @@ FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "language_option": ({"name", "digit"}, {"digit"}),
     "sector_option": ({"name", "digit"}, {"name", "digit"}),
     "status_result": ({"reference", "status"}, {"reference", "status"}),
+    "status_aired": ({"date"}, {"date"}),
 }
-SAMPLE = {"name": "X", "digit": "1", "reference": "1, 2, 3", "status": "received"}
+SAMPLE = {"name": "X", "digit": "1", "reference": "1, 2, 3", "status": "received", "date": "24 November 2026"}
 
 
 def _fields(template: str) -> set[str]:
