@@ -1,6 +1,6 @@
 """Episode audio: our whole per-clip pipeline plus the rough cut, against ffmpeg `loudnorm` two-pass alone.
 
-Run: `.venv/bin/python benchmarks/episode_audio.py [--clips 20] [--minutes 30] [--workers 2]`
+Run: `.venv/bin/python benchmarks/episode_audio.py [--clips 20] [--minutes 30] [--workers 2] [--rounds 3]`
 
 Both sides get the same clips and the same parallelism (`--workers` processes; ffmpeg's filters are
 single-threaded, so that is also the number of cores each side uses):
@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -135,6 +136,7 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=20)
     parser.add_argument("--minutes", type=float, default=30.0, help="total length of all clips")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=1, help="alternate (a) and (b) this often; medians reported")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="episode-audio-") as scratch:
         directory = Path(scratch)
@@ -144,10 +146,17 @@ def main() -> None:
         clips = make_clips(directory, args.clips, args.minutes * 60 / args.clips)
         print(f"{args.clips} clips, {args.minutes:g} min in all, made in {time.perf_counter() - made:.1f} s; "
               f"{args.workers} workers on each side")  # fmt: skip
-        our_seconds, our_cpu, limited = ours(clips, directory / "ours", args.workers)
+        runs: list[tuple[float, float, float, float]] = []
+        for _ in range(args.rounds):  # alternated, so a neighbour's load hits both sides alike
+            our_seconds, our_cpu, limited = ours(clips, directory / "ours", args.workers)
+            their_seconds, their_cpu = loudnorm(clips, directory / "loudnorm", args.workers)
+            runs.append((our_seconds, our_cpu, their_seconds, their_cpu))
+            print(f"  round: ours {our_seconds:.1f} s wall {our_cpu:.1f} s CPU; "
+                  f"loudnorm {their_seconds:.1f} s wall {their_cpu:.1f} s CPU")  # fmt: skip
+        medians = (statistics.median(column) for column in zip(*runs, strict=True))
+        our_seconds, our_cpu, their_seconds, their_cpu = medians
         print(f"(a) ours, decode + measure + normalise + BWF + MP3 per clip, plus the rough cut: {our_seconds:.1f} s "
               f"wall, {our_cpu:.1f} s CPU ({sum(1 for d in limited if d < 0)} clips needed the limiter)")  # fmt: skip
-        their_seconds, their_cpu = loudnorm(clips, directory / "loudnorm", args.workers)
         print(f"(b) ffmpeg loudnorm two-pass, loudness step alone: {their_seconds:.1f} s wall, {their_cpu:.1f} s CPU")
         ratio = f"{our_seconds / their_seconds:.2f} wall, {our_cpu / their_cpu:.2f} CPU"
         print(f"ratio (a)/(b): {ratio} (below 1: ours is faster)")
