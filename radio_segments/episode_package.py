@@ -129,6 +129,7 @@ def build_package(
         everything.update({name: work / name for name in rough_file.names})
         manifest = manifest_json(spec, sheet, [*files, rough_file], everything, entries)
         everything["manifest.json"] = manifest.encode("utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
         package = write_package(target, everything, stamp=sheet.broadcast_date)
         if rough_cut_mp3 is not None:
             rough_cut_mp3.parent.mkdir(parents=True, exist_ok=True)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from hotline.audio_store import AudioStore
+from hotline.episode_builds import build_progress, package_ready, request_build
 from hotline.episode_edits import AnswerChoice, EpisodeEdit, SegmentEdit, Trim, edit_episode
 from hotline.episode_queries import episodes as list_episodes
 from hotline.episodes import draft_episode, station_of
 from hotline.iso_weeks import parse_week, week_of
 from hotline.models import Episode, utcnow
-from staff.endpoint import ApiError, ApiRequest, Reply
+from staff.endpoint import ApiError, ApiRequest, FileReply, Reply
 from staff.episode_documents import episode_document, episode_summary
 from staff.json_body import int_field, json_object, optional_string, string_field
 from staff.params import MAX_ID
@@ -74,6 +76,31 @@ def change_episode(api: ApiRequest) -> dict[str, Any]:
     found = _episode(api, _episode_id(api))
     edit_episode(api.session, episode=found, edit=edit, now=utcnow(), actor=api.actor)
     return _document(api, found)
+
+
+def build(api: ApiRequest) -> Reply:
+    """Ask for the episode's package: 202 with the build's progress (already under way: the same, unchanged)."""
+    found = _episode(api, _episode_id(api))
+    request_build(api.session, episode=found, actor=api.actor, now=utcnow())
+    api.session.commit()  # the request exists before the job may run
+    jobs = api.services.jobs if api.services is not None else None
+    if jobs is not None:
+        jobs.episode_build_requested(found.id or 0)  # never doubled: a live job for the episode is kept
+    api.session.refresh(found)
+    return Reply(_progress(found), status_code=202)
+
+
+def package(api: ApiRequest) -> FileReply | Reply:
+    """The built package (zip); 409 with the build's progress while there is none."""
+    found = _episode(api, _episode_id(api))
+    path = AudioStore(api.settings.audio_dir).existing(found.package_key) if package_ready(found) else None
+    if path is None:
+        return Reply({"error": "the episode's package is not built", **_progress(found)}, status_code=409)
+    return FileReply(path, "application/zip")
+
+
+def _progress(found: Episode) -> dict[str, Any]:
+    return {"id": found.id, "status": found.status, "build": build_progress(found)}
 
 
 def _document(api: ApiRequest, found: Episode) -> dict[str, Any]:

@@ -93,6 +93,33 @@ routes: list[BaseRoute] = [
     ),
     api_route(EPISODE, api_episodes.episode, READERS, doc=RouteDoc(responses=NOT_FOUND)),
     api_route(
+        f"{EPISODE}/build",
+        api_episodes.build,
+        PRODUCERS,
+        methods=("POST",),
+        doc=RouteDoc(
+            responses={
+                202: "The build is queued (or already under way); the body is its progress.",
+                400: "No chosen segment to build.",
+                **NOT_FOUND,
+                409: "The episode is published: its package is what aired.",
+            },
+        ),
+    ),
+    api_route(
+        f"{EPISODE}/package",
+        api_episodes.package,
+        READERS,
+        doc=RouteDoc(
+            responses={
+                200: "The package (application/zip): clips, rough cut, script, cue sheets, manifest.json.",
+                **NOT_FOUND,
+                409: "Not built yet: the body is the build's progress.",
+            },
+            media_type="application/zip",
+        ),
+    ),
+    api_route(
         EPISODE,
         api_episodes.change_episode,
         PRODUCERS,

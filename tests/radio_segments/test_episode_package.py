@@ -8,7 +8,6 @@ import dataclasses
 import hashlib
 import io
 import json
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from radio_segments.package_zip import sha256_of
 from radio_segments.voice_treatment import VoiceTreatment
 from tests.radio_segments.audio_samples import AudioSamples
 from tests.radio_segments.meters import ffmpeg_ebur128
+from tests.radio_segments.package_readers import exact_seconds
 from tests.radio_segments.run_sheets import make_run_sheet
 
 CLIP = (1.0, 6.0)  # segment 1's caller clip, seconds into the recording
@@ -95,21 +95,12 @@ def test_ffmpeg_measures_every_file_on_target(name: str, built: tuple[Path, Path
         assert reading.true_peak <= -1.0 + (0.0 if suffix == ".wav" else 0.5), (suffix, reading)  # MP3: codec overshoot
 
 
-def _seconds(path: Path) -> float:
-    out = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "stream=duration_ts,sample_rate", "-of", "json", str(path)],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout  # fmt: skip
-    stream = json.loads(out)["streams"][0]
-    return int(stream["duration_ts"]) / int(stream["sample_rate"])
-
-
 def test_clips_are_cut_to_their_points_and_the_cue_sheet_has_the_rough_cuts_real_starts(
     built: tuple[Path, Path, Any],
 ) -> None:
     _, files, _ = built
-    assert _seconds(files / "clips/01-FMS-2026-00001-caller.wav") == pytest.approx(CLIP[1] - CLIP[0], abs=0.001)
-    assert _seconds(files / "clips/02-FMS-2026-00002-caller.wav") == pytest.approx(
+    assert exact_seconds(files / "clips/01-FMS-2026-00001-caller.wav") == pytest.approx(CLIP[1] - CLIP[0], abs=0.001)
+    assert exact_seconds(files / "clips/02-FMS-2026-00002-caller.wav") == pytest.approx(
         DISGUISED[1] - DISGUISED[0], abs=0.001
     )
     rows = list(csv.DictReader(io.StringIO((files / "cue-sheet.csv").read_text(encoding="utf-8"))))
@@ -118,7 +109,7 @@ def test_clips_are_cut_to_their_points_and_the_cue_sheet_has_the_rough_cuts_real
     clip = next(r for r in rows if r["kind"] == "clip")
     assert float(clip["start_seconds"]) == pytest.approx(3.0 + 40.0 + 25.3, abs=0.002)  # jingle, intro, host lines
     total = sum(float(r["duration_seconds"]) for r in rows)
-    assert _seconds(files / "rough-cut.wav") == pytest.approx(total, abs=0.01)
+    assert exact_seconds(files / "rough-cut.wav") == pytest.approx(total, abs=0.01)
     assert "INDEX 01 00:00:00" in (files / "rough-cut.cue").read_text(encoding="utf-8")
 
 
