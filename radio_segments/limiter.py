@@ -24,8 +24,8 @@ from radio_segments.pcm import SAMPLE_RATE, Samples
 
 LOOK_AHEAD_SECONDS = 0.005
 RELEASE_DB_PER_SECOND = 40.0  # a 3 dB reduction recovers in 75 ms
-# Aim a hair under the ceiling: gain × sample rounded in float32 can land one ulp over, which would cost a
-# whole re-check pass over the programme to fix.
+# Aim a hair under the ceiling: gain × sample rounded in float32 can land one ulp over, which would cost
+# another re-check pass to fix.
 _AIM_UNDER_DB = 0.001
 
 GainCurve = npt.NDArray[np.float32]
