@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from radio_segments.loudness import LoudnessUnmeasurable, measure
+from radio_segments.loudness import LoudnessUnmeasurable, energies_changed, hop_energies, measure, weigh
 from radio_segments.pcm import SAMPLE_RATE, decode
 from radio_segments.true_peak import envelope, true_peak_dbtp
 from tests.radio_segments.audio_samples import AudioSamples
@@ -70,6 +70,18 @@ def test_a_level_change_moves_the_reading_by_the_same_amount(audio_samples: Audi
     audio = decode(audio_samples.speech())
     louder = (audio * np.float32(10 ** (-7.5 / 20))).astype(np.float32)
     assert measure(louder).integrated - measure(audio).integrated == pytest.approx(-7.5, abs=0.01)
+
+
+def test_re_measuring_only_the_changed_spans_equals_filtering_everything(audio_samples: AudioSamples) -> None:
+    audio = decode(audio_samples.speech())
+    gain = 1.7
+    changed = audio * np.float32(gain)
+    # Spans inside a second, across a second boundary, at the very start and up to the end.
+    spans = [(0, 500), (30_000, 70_000), (200_123, 200_999), (len(audio) - 3_000, len(audio))]
+    for low, high in spans:
+        changed[low:high] *= np.linspace(0.3, 0.9, high - low, dtype=np.float32)
+    quick = energies_changed(weigh(audio), gain, changed, spans)
+    np.testing.assert_allclose(quick, hop_energies(changed), rtol=1e-7, atol=1e-9 * float(quick.max()))
 
 
 def test_true_peak_sees_the_peak_between_samples() -> None:
