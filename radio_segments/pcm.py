@@ -59,7 +59,7 @@ def decode(path: Path, *, audio_filter: str | None = None, timeout: float = 600.
             errors.seek(0)
             last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {returncode}"]
             raise AudioDecodeError(f"ffmpeg could not decode {path.name}: {last[0]}")
-    return np.frombuffer(bytearray(data), dtype="<f4")  # a bytearray: writable samples without another copy
+    return np.frombuffer(bytearray(data), dtype="<f4")  # copied into a bytearray so the samples are writable
 
 
 def sample_count(seconds: float) -> int:
