@@ -19,6 +19,7 @@ from staff.web.page import PageRequest
 MAX_ID = 2**31 - 1
 NO_ANSWER = ""  # the answer select's value for "no answer airs"
 SEGMENT_FIELDS = ("trim_first", "trim_last", "voice", "lines", "answer")
+CHOSEN_LISTED = "chosen_listed"  # present when the form lists the chosen segments (possibly none)
 SHOWN_PREFIX = "shown_"  # a hidden twin of each field: its value as the page showed it
 
 
@@ -44,20 +45,22 @@ def answer_value(response_id: int | None, airs: str | None) -> str:
 def read_form(page: PageRequest, document: Mapping[str, Any]) -> EpisodeForm:
     """The page's form against the episode `document` it was rendered from (staff.episode_documents)."""
     shown = {s["id"]: s for s in [*document["chosen"], *document["candidates"]]}
-    posted = [i for i in (_id(v) for v in page.form.getlist("chosen")) if i is not None and i in shown]
+    current_order = [s["id"] for s in document["chosen"]]
+    posted = current_order  # a form without the list (a script's) keeps the order
+    if CHOSEN_LISTED in page.form:
+        posted = [i for i in (_id(v) for v in page.form.getlist("chosen")) if i is not None and i in shown]
     order, moved = _reordered(posted, page.field("action"), shown)
     errors: dict[str, str] = {}
     changes = [c for sid in posted if (c := _segment_change(page, shown[sid], errors)) is not None]
-    current_order = [s["id"] for s in document["chosen"]]
     edit = EpisodeEdit(
         version=_id(page.field("version")) or 0,
-        title=_changed(page.field("title"), document["title"]),
-        intro=_changed(page.field("intro", strip=False), document["intro"]),
-        outro=_changed(page.field("outro", strip=False), document["outro"]),
+        title=_changed(_posted(page, "title"), document["title"]),
+        intro=_changed(_posted(page, "intro"), document["intro"]),
+        outro=_changed(_posted(page, "outro"), document["outro"]),
         chosen=order if order != current_order else None,
         segments=changes,
     )
-    if edit.title is not None and not edit.title:
+    if edit.title is not None and not edit.title.strip():
         errors["title"] = page.gettext("An episode needs a title.")
     return EpisodeForm(edit, moved, errors)
 
@@ -84,14 +87,15 @@ def _reordered(posted: list[int], action: str, shown: Mapping[int, Any]) -> tupl
 def _segment_change(page: PageRequest, shown: Mapping[str, Any], errors: dict[str, str]) -> SegmentEdit | None:
     sid: int = shown["id"]
     trim = _trim(page, sid, len(shown["words"]), errors)
-    voice = page.field(field_name("voice", sid)) or None
-    lines = page.form.get(field_name("lines", sid))
-    answer = _answer(page.field(field_name("answer", sid)))
+    voice = _posted(page, field_name("voice", sid))
+    lines = _posted(page, field_name("lines", sid))
+    answer_raw = _posted(page, field_name("answer", sid))
+    answer = _answer(answer_raw.strip()) if answer_raw is not None else None
     change = SegmentEdit(
         segment_id=sid,
         trim=trim if trim is not None and trim != Trim(shown["trim"]["first"], shown["trim"]["last"]) else None,
         voice=voice if voice != shown["voice"] else None,
-        host_lines=_changed(lines.strip() if isinstance(lines, str) else None, shown["host_lines"]),
+        host_lines=_changed(lines.strip() if lines is not None else None, shown["host_lines"]),
         answer=answer if answer is not None and answer != _shown_answer(shown) else None,
     )
     untouched = change.trim is None and change.voice is None and change.host_lines is None and change.answer is None
@@ -101,6 +105,8 @@ def _segment_change(page: PageRequest, shown: Mapping[str, Any], errors: dict[st
 def _trim(page: PageRequest, sid: int, words: int, errors: dict[str, str]) -> Trim | None:
     """The first and last word chosen (empty = from the start / to the end); None and an error when they
     cannot be a clip: outside the transcript, or the last before the first."""
+    if field_name("trim_first", sid) not in page.form and field_name("trim_last", sid) not in page.form:
+        return None  # not in the form: unchanged
     first_raw, last_raw = page.field(field_name("trim_first", sid)), page.field(field_name("trim_last", sid))
     first, last = _index(first_raw), _index(last_raw)
     name = field_name("trim", sid)
@@ -132,6 +138,12 @@ def _shown_answer(shown: Mapping[str, Any]) -> AnswerChoice:
 def _changed(value: str | None, current: str) -> str | None:
     """The typed value if it differs from what the page showed (ignoring the ends' spaces), else None."""
     return value if value is not None and value.strip() != current.strip() else None
+
+
+def _posted(page: PageRequest, name: str) -> str | None:
+    """A field as sent (None when the form does not have it: that field is left as it is)."""
+    value = page.form.get(name)
+    return value if isinstance(value, str) else None
 
 
 def _index(raw: str) -> int | None:

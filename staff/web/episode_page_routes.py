@@ -21,4 +21,8 @@ routes: list[BaseRoute] = [
     page_route("/episodes", views.draft, PRODUCERS, methods=POST),
     page_route("/episodes/{episode_id}", views.episode_page, PRODUCERS),
     page_route("/episodes/{episode_id}", views.save_episode, PRODUCERS, methods=POST),
+    page_route("/episodes/{episode_id}/build", views.build_episode, PRODUCERS, methods=POST),
+    page_route("/episodes/{episode_id}/progress", views.progress, PRODUCERS),
+    page_route("/episodes/{episode_id}/package", views.package, PRODUCERS),
+    page_route("/episodes/{episode_id}/publish", views.publish, PRODUCERS, methods=POST),
 ]

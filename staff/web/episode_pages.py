@@ -8,6 +8,8 @@ everything the producer typed still in the form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.responses import Response
 
 from hotline.audit import Actor
@@ -17,6 +19,7 @@ from hotline.episodes import draft_episode
 from hotline.iso_weeks import parse_week, week_of
 from hotline.models import Episode, utcnow
 from hotline.review_errors import Conflict, Invalid, ReviewRefused, http_status
+from staff.web import episode_build_pages as builds
 from staff.web.episode_forms import read_form, typed_values
 from staff.web.episode_view import VOICES, build_view, load_document
 from staff.web.i18n import N_
@@ -27,6 +30,12 @@ EPISODE_STATUS_LABELS = {
     "building": N_("Building"),
     "built": N_("Built"),
     "published": N_("Published"),
+}
+BUILD_STATUS_LABELS = {
+    "queued": N_("Queued"),
+    "running": N_("Running"),
+    "done": N_("Done"),
+    "failed": N_("Failed"),
 }
 
 
@@ -58,9 +67,53 @@ def draft(page: PageRequest) -> Response:
 
 def episode_page(page: PageRequest) -> Response:
     episode = _episode(page)
-    messages = {"saved": page.gettext("Episode saved."), "drafted": page.gettext("Episode drafted.")}
-    view = build_view(page, load_document(page, episode), message=messages.get(page.query.get("done", ""), ""))
-    return _render(page, view)
+    view = build_view(page, load_document(page, episode), message=_message(page))
+    return _render(page, view, episode)
+
+
+def build_episode(page: PageRequest) -> Response:
+    return _act(page, builds.build)
+
+
+def publish(page: PageRequest) -> Response:
+    return _act(page, builds.publish)
+
+
+def progress(page: PageRequest) -> Response:
+    return builds.progress(_episode(page))
+
+
+def package(page: PageRequest) -> Response:
+    return builds.package(page, _episode(page))
+
+
+def _act(page: PageRequest, act: Callable[[PageRequest, Episode], Response]) -> Response:
+    """Run a build or publish button's act; a refusal shows the episode with the reason."""
+    episode = _episode(page)
+    try:
+        return act(page, episode)
+    except ReviewRefused as exc:
+        page.session.rollback()
+        page.session.refresh(episode)
+        error = page.gettext("Nothing was done: %(reason)s", reason=exc.message)
+        view = build_view(page, load_document(page, episode), error=error)
+        return _render(page, view, episode, status_code=http_status(exc))
+
+
+def _message(page: PageRequest) -> str:
+    messages = {
+        "saved": page.gettext("Episode saved."),
+        "drafted": page.gettext("Episode drafted."),
+        "build": page.gettext("The build is queued. This page shows its progress."),
+        "build_not_queued": page.gettext(
+            "The build is requested, but the queue could not take it now: press Build again in a minute."
+        ),
+        "published": page.gettext("Episode published. Its feed is being updated."),
+        "delivery_not_queued": page.gettext(
+            "Episode published, but its delivery could not be queued: press Publish again in a minute."
+        ),
+    }
+    return messages.get(page.query.get("done", ""), "")
 
 
 def save_episode(page: PageRequest) -> Response:
@@ -71,7 +124,7 @@ def save_episode(page: PageRequest) -> Response:
     typed = typed_values(page, [s["id"] for s in document["chosen"]])
     if form.errors:
         view = build_view(page, document, typed=typed, errors=form.errors, error=page.gettext("Nothing was saved."))
-        return _render(page, view, status_code=400)
+        return _render(page, view, episode, status_code=400)
     try:
         edit_episode(page.session, episode=episode, edit=form.edit, now=utcnow(), actor=_actor(page))
     except (Conflict, Invalid) as exc:
@@ -80,7 +133,7 @@ def save_episode(page: PageRequest) -> Response:
         assert newest is not None
         page.session.refresh(newest)
         view = build_view(page, load_document(page, newest), typed=typed, error=_refusal(page, exc, newest))
-        return _render(page, view, status_code=http_status(exc))
+        return _render(page, view, newest, status_code=http_status(exc))
     page.session.commit()
     anchor = f"#segment-{form.moved}" if form.moved is not None else ""
     return page.redirect(f"/episodes/{episode.id}?done=saved{anchor}")
@@ -110,13 +163,15 @@ def _list(page: PageRequest, *, error: str = "", status_code: int = 200, week: s
     )
 
 
-def _render(page: PageRequest, view: object, *, status_code: int = 200) -> Response:
+def _render(page: PageRequest, view: object, episode: Episode, *, status_code: int = 200) -> Response:
     return page.render(
         "episode.html",
         status_code=status_code,
         view=view,
         voices=VOICES,
         statuses=EPISODE_STATUS_LABELS,
+        build_statuses=BUILD_STATUS_LABELS,
+        build=builds.build_panel(page, episode),
     )
 
 

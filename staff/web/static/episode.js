@@ -42,4 +42,28 @@
     [first, last].forEach((select) => select && select.addEventListener("change", () => shade(words)));
     shade(words);
   });
+
+  // While the package builds, ask for its progress every two seconds and move the bar; when the build's state
+  // changes (running, built, failed) reload, so the page shows what now applies. Without script, the
+  // Refresh link does the same by hand.
+  const build = document.querySelector("section.build[data-episode-status='building']");
+  if (build) {
+    const statusShown = build.querySelector("[data-build-status]")?.dataset.value;
+    const poll = async () => {
+      try {
+        const response = await fetch(build.dataset.progressUrl, { credentials: "same-origin", cache: "no-store" });
+        if (!response.ok) return;
+        const body = await response.json();
+        if (body.status !== "building" || body.build.status !== statusShown) {
+          window.location.reload();
+          return;
+        }
+        build.querySelector("[data-build-bar]").value = body.build.percent;
+        build.querySelector("[data-build-percent]").textContent = `${body.build.percent} %`;
+      } finally {
+        window.setTimeout(poll, 2000);
+      }
+    };
+    window.setTimeout(poll, 2000);
+  }
 })();

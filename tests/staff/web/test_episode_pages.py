@@ -67,6 +67,7 @@ def _form(html: str) -> dict[str, str | list[str]]:
     """The episode form as a browser would send it untouched: every field with its shown value."""
     fields: dict[str, str | list[str]] = {"csrf_token": csrf_of(html), "version": _value(html, "version")}
     fields["chosen"] = re.findall(r'name="chosen" value="(\d+)"', html)
+    fields["chosen_listed"] = _value(html, "chosen_listed")
     for name, value in re.findall(r'<input type="hidden" name="(shown_\w+)" value="([^"]*)"', html):
         fields[name] = _unescape(value)
     fields["title"] = _value(html, "title")
