@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from hotline.models import Complaint, Feedback, Provider, utcnow
 from hotline.privacy import mask_number
 from hotline.settings import Settings
-from staff.csv_export import safe_cell
+from staff.csv_export import ROWS_PER_CHUNK, csv_lines, safe_cell
 from staff.web.dashboard import readable_duration
 from staff.web.i18n import translations
 from staff.web.svg_charts import Bar, bar_chart, column_chart
@@ -235,3 +235,11 @@ def test_providers_and_anonymous_visitors_are_kept_out(client: TestClient, sessi
     for path in ("/dashboard", "/dashboard/weekly.csv", "/complaints.csv"):
         assert client.get(path).status_code == 403, path
     assert 'href="/dashboard"' not in client.get("/provider/complaints").text
+
+
+def test_a_long_csv_is_sent_in_chunks_of_many_rows_and_reads_back_whole() -> None:
+    rows = [(n, f"row {n}") for n in range(2 * ROWS_PER_CHUNK + 7)]
+    chunks = list(csv_lines(["n", "text"], rows, timezone=UTC))
+    assert len(chunks) == 1 + 3  # the header, two full chunks and the rest
+    parsed = list(csv.reader(io.StringIO("".join(chunks).removeprefix("\ufeff"))))
+    assert parsed[0] == ["n", "text"] and parsed[1:] == [[str(n), text] for n, text in rows]
