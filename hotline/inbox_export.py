@@ -20,7 +20,7 @@ from sqlalchemy import tuple_
 from sqlmodel import Session, col
 
 from hotline.complaint_queries import as_utc
-from hotline.inbox_queries import InboxFilter, _conditions, _newest_rows
+from hotline.inbox_queries import InboxFilter, inbox_conditions, newest_rows
 from hotline.models import Complaint
 from hotline.models.common import ensure_aware
 
@@ -50,10 +50,10 @@ def export_pages(
     """The inbox's complaints for `filters`, newest first, a page at a time until the last."""
     after: tuple[datetime, int] | None = None
     while True:
-        conditions = _conditions(filters, consented_only=consented_only, with_status=True)
+        conditions = inbox_conditions(filters, consented_only=consented_only, with_status=True)
         if after is not None:  # list_complaints' keyset: a row-value comparison
             conditions.append(tuple_(col(Complaint.created_at), col(Complaint.id)) < tuple_(*after))
-        found = _newest_rows(session, conditions, terms=filters.terms, limit=page_size + 1)
+        found = newest_rows(session, conditions, terms=filters.terms, limit=page_size + 1)
         page = found[:page_size]
         if page:
             yield _rows([row.id for row in page], session)

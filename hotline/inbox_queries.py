@@ -29,7 +29,7 @@ from hotline.search import matches, search_terms
 # clean speech around 0.8-0.95; below 0.6 most words of a transcript are guesses worth a human ear.
 LOW_CONFIDENCE = 0.6
 SNIPPET_CHARS = 160  # enough of the transcript to recognise a complaint in a list row
-# A search first looks among this many newest complaints (meeting the other filters); see _newest_rows.
+# A search first looks among this many newest complaints (meeting the other filters); see newest_rows.
 SEARCH_WINDOW = 1000
 
 
@@ -103,12 +103,12 @@ def list_complaints(
     consented_only: bool = False,
 ) -> ComplaintPage:
     """Complaints newest first matching `filters`, one page after the cursor."""
-    conditions = _conditions(filters, consented_only=consented_only, with_status=True)
+    conditions = inbox_conditions(filters, consented_only=consented_only, with_status=True)
     if after is not None:
         at = as_utc(after.created_at)
         # A row-value comparison, not the equivalent OR: both databases then start the index walk at the cursor.
         conditions.append(tuple_(col(Complaint.created_at), col(Complaint.id)) < tuple_(at, after.id))
-    rows = _newest_rows(session, conditions, terms=filters.terms, limit=limit + 1)
+    rows = newest_rows(session, conditions, terms=filters.terms, limit=limit + 1)
     page = rows[:limit]
     callers = _masked_callers(session, [row.call_id for row in page])
     recordings = _newest_recordings(session, [row.id for row in page])
@@ -124,7 +124,7 @@ def status_counts(
     session: Session, *, filters: InboxFilter = InboxFilter(), consented_only: bool = False
 ) -> dict[str, int]:
     """How many complaints each status tab would list with the other filters kept (every status, zeros too)."""
-    conditions = _conditions(filters, consented_only=consented_only, with_status=False)
+    conditions = inbox_conditions(filters, consented_only=consented_only, with_status=False)
     if filters.terms:
         conditions.append(matches(session.get_bind().dialect.name, list(filters.terms)))
     query = select(col(Complaint.status), func.count()).where(*conditions).group_by(col(Complaint.status))
@@ -150,7 +150,7 @@ _SUMMARY_COLUMNS = (
 )
 
 
-def _newest_rows(
+def newest_rows(
     session: Session, conditions: list[ColumnElement[bool]], *, terms: tuple[str, ...], limit: int
 ) -> Sequence[Row[Any]]:
     """The newest `limit` complaints meeting `conditions` and the search `terms`, with the summary's columns.
@@ -202,7 +202,7 @@ def _with_columns(ids: Subquery, columns: tuple[Any, ...], newest: tuple[Any, ..
     return select_columns(*columns).join(ids, ids.c.id == col(Complaint.id)).order_by(*newest)
 
 
-def _conditions(filters: InboxFilter, *, consented_only: bool, with_status: bool) -> list[ColumnElement[bool]]:
+def inbox_conditions(filters: InboxFilter, *, consented_only: bool, with_status: bool) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if consented_only:
         conditions.append(col(Complaint.broadcast_consent).is_(True))
