@@ -15,12 +15,17 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from fixmyservice.app import create_app
+from hotline.audio_store import AudioStore
 from hotline.audit import SYSTEM
 from hotline.db import make_engine, migrate
+from hotline.episode_builds import claim_build, package_key, record_built, record_progress
 from hotline.episodes import draft_episode
+from hotline.models import utcnow
+from hotline.settings import Settings
 from tests.browser.conftest import log_in, screenshot
 from tests.browser.live_site import _serving
 from tests.conftest import RecordingDispatcher, make_settings
@@ -43,6 +48,8 @@ class ProducerSite:
     base_url: str
     episode_id: int
     references: list[str]  # the two chosen complaints
+    engine: Engine
+    settings: Settings
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +80,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProducerSite]:
         order = [clinic.reference, school.reference]
     try:
         with _serving(create_app(settings, jobs=RecordingDispatcher(), engine=engine), sock):
-            yield ProducerSite(base_url, drafted.episode_id, order)
+            yield ProducerSite(base_url, drafted.episode_id, order, engine, settings)
     finally:
         engine.dispose()
 
@@ -107,3 +114,27 @@ def test_producer_trims_by_words_and_reorders(page: Page, site: ProducerSite) ->
     expect(clinic.get_by_label("First word")).to_have_value("1")
     expect(clinic.locator("audio")).to_have_attribute("src", f"/complaints/{reference}/audio#t=1.15,2.15")
     screenshot(page, "producer-episode")
+
+
+def test_the_build_progress_moves_without_reloading_by_hand(page: Page, site: ProducerSite) -> None:
+    """The page's script polls the progress: the job's figures (written here by the functions the job calls)
+    appear, and once built the page shows the download and Publish without anyone pressing Refresh."""
+    log_in(page, PRODUCER, PASSWORD, next_path=f"/episodes/{site.episode_id}")
+    page.get_by_role("button", name="Build the package").click()
+    expect(page.get_by_role("status")).to_have_text("The build is queued. This page shows its progress.")
+    expect(page.locator("[data-build-status]")).to_have_text("Queued")
+    assert claim_build(site.engine, episode_id=site.episode_id, now=utcnow())
+    record_progress(site.engine, episode_id=site.episode_id, percent=40)
+    expect(page.locator("[data-build-status]")).to_have_text("Running", timeout=10_000)
+    expect(page.locator("[data-build-percent]")).to_have_text("40 %")
+    record_progress(site.engine, episode_id=site.episode_id, percent=70)
+    expect(page.locator("[data-build-percent]")).to_have_text("70 %", timeout=10_000)
+    zipped = b"PK\x05\x06" + b"\0" * 18  # an empty zip archive
+    AudioStore(site.settings.audio_dir).put(package_key(site.episode_id), zipped)
+    key = package_key(site.episode_id)
+    built = record_built(site.engine, episode_id=site.episode_id, key=key, size=22, sha256="0" * 64, now=utcnow())
+    assert built
+    expect(page.get_by_role("link", name="Download the package (zip)")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("button", name="Publish")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_count(0)  # the button's "queued" message went with the reload
+    screenshot(page, "producer-episode-built")

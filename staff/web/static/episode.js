@@ -55,7 +55,9 @@
         if (!response.ok) return;
         const body = await response.json();
         if (body.status !== "building" || body.build.status !== statusShown) {
-          window.location.reload();
+          // Reload without the done= message of the button press, which no longer applies.
+          if (window.location.search) window.location.replace(`${window.location.pathname}#build`);
+          else window.location.reload();
           return;
         }
         build.querySelector("[data-build-bar]").value = body.build.percent;
