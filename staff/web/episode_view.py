@@ -47,8 +47,9 @@ def build_view(
     error: str = "",
 ) -> EpisodeView:
     """The page's data; `typed` (the refused form) wins over the stored values field by field."""
-    chosen = [_segment(s) for s in document["chosen"]]
-    candidates = [_segment(s) for s in document["candidates"]]
+    listed = {s["reference"] for s in [*document["chosen"], *document["candidates"]]}
+    chosen = [_segment(s, listed) for s in document["chosen"]]
+    candidates = [_segment(s, listed) for s in document["candidates"]]
     shown = {"title": document["title"], "intro": document["intro"], "outro": document["outro"]}
     for segment in document["chosen"]:
         shown |= _form_values(segment)
@@ -67,15 +68,22 @@ def build_view(
     )
 
 
-def _segment(segment: dict[str, Any]) -> dict[str, Any]:
-    """The document's segment with what the template shows besides: the place, the clip, the player's address."""
+def _segment(segment: dict[str, Any], listed: set[str]) -> dict[str, Any]:
+    """The document's segment with what the template shows besides: the place, the clip, the player's address.
+    The curation's group names only complaints still in the episode: a caller who withdrew consent since
+    the draft is no longer named, not even by reference."""
     place = " / ".join(p for p in (segment["area_name"], segment["soum_name"]) if p)
     clip = segment["clip"]
     audio = f"/complaints/{quote(segment['reference'])}/audio"
     if clip is not None:
         audio += f"#t={clip['start']:.2f},{clip['end']:.2f}"
+    reasons = dict(segment["reasons"])
+    reasons["group"] = [r for r in reasons.get("group") or [] if r in listed]
+    if reasons.get("grouped_with") not in listed:
+        reasons.pop("grouped_with", None)
     return {
         **segment,
+        "reasons": reasons,
         "place": place,
         "audio_url": audio,
         "clip_view": _clip_view(clip),
