@@ -17,6 +17,7 @@ at `feed_key(station)` by the job and served by staff.api_episode_publish at the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -28,7 +29,7 @@ from sqlmodel import Session, col
 from hotline.audit import Actor, AuditAction, record
 from hotline.episode_queries import segments
 from hotline.lifecycle import change_status
-from hotline.models import Complaint, ComplaintStatus, Episode, EpisodeStatus
+from hotline.models import Complaint, ComplaintStatus, Episode, EpisodeSegment, EpisodeStatus
 from hotline.models.common import ensure_aware, saved_id
 from hotline.review_errors import Conflict
 
@@ -141,13 +142,31 @@ def aired_on_episode(session: Session, *, episode_id: int) -> list[AiredSegment]
 
 
 def published_episodes(session: Session, *, station: str) -> list[Episode]:
-    """A station's published episodes, newest first: what its feed lists."""
+    """A station's published episodes, newest first, except any whose caller withdrew consent: what its feed lists."""
     query = (
         select(Episode)
         .where(col(Episode.station) == station, col(Episode.status) == EpisodeStatus.PUBLISHED)
         .order_by(col(Episode.published_at).desc(), col(Episode.id).desc())
     )
-    return list(session.execute(query).scalars())
+    found = list(session.execute(query).scalars())
+    withheld = consent_withdrawn(session, episode_ids=[saved_id(e) for e in found])
+    return [e for e in found if e.id not in withheld]
+
+
+def consent_withdrawn(session: Session, *, episode_ids: Sequence[int]) -> set[int]:
+    """The episodes among these with a chosen segment whose caller has since withdrawn broadcast consent.
+
+    Their audio holds (or re-voices) that caller's complaint, so it is no longer served or listed in a feed:
+    consent is honoured in what is published, not only in what is about to be."""
+    if not episode_ids:
+        return set()
+    query = (
+        select(EpisodeSegment.episode_id)
+        .join(Complaint, col(Complaint.id) == col(EpisodeSegment.complaint_id))
+        .where(col(EpisodeSegment.episode_id).in_(list(episode_ids)), col(EpisodeSegment.chosen).is_(True))
+        .where(col(Complaint.broadcast_consent).is_(False))
+    )  # served by uq_episodesegment_complaint (episode_id first)
+    return set(session.execute(query).scalars())
 
 
 def record_delivery(session: Session, *, episode_id: int, error: str, now: datetime) -> None:

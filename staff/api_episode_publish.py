@@ -7,7 +7,8 @@ for delivery again, which is how a producer retries a delivery that could not ev
 The feeds are public by design: podcast apps and playout automation fetch them without credentials. What they
 serve was made public by a producer's publish and holds consented segments only (the feed is built by the
 after-publish job from published episodes, hotline.episode_queries enforcing consent on every read); an
-episode's MP3 is served only once it is published, so a built package cannot be fetched by guessing its id.
+episode's MP3 is served only once it is published, so a built package cannot be fetched by guessing its id, and
+no longer once a caller it aired withdraws consent (the next feed leaves the episode out too).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from hotline.app_state import app_state
 from hotline.audio_store import AudioStore
 from hotline.deployment import STATION_CODE, Station
-from hotline.episode_publishing import feed_key, publish_episode, record_delivery, rough_cut_key
+from hotline.episode_publishing import consent_withdrawn, feed_key, publish_episode, record_delivery, rough_cut_key
 from hotline.models import Episode, EpisodeStatus, utcnow
 from hotline.review_errors import Conflict
 from staff.endpoint import ApiError, ApiRequest
@@ -89,6 +90,7 @@ def episode_audio(request: Request) -> Response:
     with Session(services.engine) as session:
         episode = session.get(Episode, episode_id)
         published = episode is not None and episode.status == EpisodeStatus.PUBLISHED and episode.station == station
+        published = published and not consent_withdrawn(session, episode_ids=[episode_id])
     path = AudioStore(services.settings.audio_dir).existing(rough_cut_key(episode_id)) if published else None
     if path is None:
         return PlainTextResponse("no such published episode", status_code=404)

@@ -162,3 +162,22 @@ def test_an_unpublished_episodes_audio_and_unknown_feeds_are_404(
     for missing in ("/feeds/khovd/episodes/999999.mp3", "/feeds/khovd/episodes/abc.mp3", "/feeds/nope.xml"):
         assert app_client.get(missing).status_code == 404, missing
     assert app_client.get("/feeds/ulaanbaatar.xml").status_code == 404, "a station that published nothing"
+
+
+def test_a_caller_withdrawing_consent_after_the_show_takes_the_episode_down(
+    app_client: TestClient, session: Session, episode: Episode, live_settings: Settings
+) -> None:
+    assert _publish(app_client, session, episode.id or 0).status_code == 200
+    _work(live_settings)
+    path = f"/feeds/khovd/episodes/{episode.id}.mp3"
+    assert app_client.get(path).status_code == 200
+    assert len(feedparser.parse(io.BytesIO(app_client.get("/feeds/khovd.xml").content)).entries) == 1
+
+    aired = next(c for c in _complaints(session) if c.status == "aired")
+    aired.broadcast_consent = False
+    session.add(aired)
+    session.commit()
+    assert app_client.get(path).status_code == 404, "no longer served"
+    assert _publish(app_client, session, episode.id or 0).status_code == 200, "publishing again re-delivers"
+    _work(live_settings)
+    assert feedparser.parse(io.BytesIO(app_client.get("/feeds/khovd.xml").content)).entries == []
