@@ -150,7 +150,7 @@ def _segments(spec: PackageSpec, sheet: RunSheet) -> list[dict[str, Any]]:
                 "in_words": segment.clip.in_words,
                 "out_words": segment.clip.out_words,
                 "start": caller.start,
-                "end": caller.end,
+                "end": _cut_end(caller.start, caller.end, segment.clip.seconds),
                 "seconds": round(segment.clip.seconds, 3),
             }
         answer: dict[str, Any] | None = None
@@ -172,3 +172,9 @@ def _segments(spec: PackageSpec, sheet: RunSheet) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def _cut_end(start: float, end: float, seconds: float) -> float:
+    """Where the clip really ends: `end` as asked, unless it lay past the recording's end ("to the end" of a call
+    without word timings is asked for as a far end), then where the audio ran out."""
+    return end if end - start <= seconds + 0.001 else round(start + seconds, 3)

@@ -34,7 +34,7 @@ from radio_segments.loudness import LoudnessUnmeasurable
 from radio_segments.normalise import LoudnessTarget, LoudnessUnreachable, Normalised, normalise
 from radio_segments.package_zip import PackageFile, write_package
 from radio_segments.pcm import SAMPLE_RATE, AudioDecodeError, Samples, decode
-from radio_segments.rough_cut import Audio, Gap, Item, cut, fade_in_place, stitch
+from radio_segments.rough_cut import Audio, Cue, Gap, Item, RoughCut, cut, fade_in_place, stitch
 from radio_segments.run_sheet import ItemKind, Jingle, RunSheet, Segment, TimedItem, timeline
 from radio_segments.script_render import render_html, render_markdown, render_pdf
 from radio_segments.voice_treatment import VoiceTreatment, treatment_filter
@@ -105,7 +105,10 @@ def build_package(
         pieces, jingles = _decode_all(spec, pool)
         progress(15)
         sheet = _with_real_lengths(spec.sheet, pieces, jingles)
-        rough = pool.submit(_rough_cut, sheet, pieces, jingles, spec.target)
+        # The rough cut first: the longest task (the whole show normalised and encoded); clips fill the other workers.
+        rough = pool.submit(
+            lambda: _write_rough_cut(spec, sheet, work, _rough_cut(sheet, pieces, jingles, spec.target))
+        )
         scripts = pool.submit(_scripts, sheet)
         written = [
             pool.submit(_write_piece, spec, sheet, work, piece, n, len(pieces)) for n, piece in enumerate(pieces)
@@ -114,7 +117,7 @@ def build_package(
         for done, future in enumerate(written, start=1):
             files.append(future.result())
             progress(15 + 45 * done // max(1, len(written)))
-        rough_file, cues = _write_rough_cut(spec, sheet, work, rough.result())
+        rough_file, cues = rough.result()
         progress(85)
         timed = timeline(sheet).items
         entries = cue_entries(timed, cues)
@@ -241,7 +244,9 @@ def _history(spec: PackageSpec, position: int, kind: str) -> str:
     return f"voice treatment: {caller.voice}" if caller is not None else ""
 
 
-def _rough_cut(sheet: RunSheet, pieces: list[_Piece], jingles: Mapping[str, Samples], target: LoudnessTarget) -> Any:
+def _rough_cut(
+    sheet: RunSheet, pieces: list[_Piece], jingles: Mapping[str, Samples], target: LoudnessTarget
+) -> RoughCut:
     """The show in timeline order: recordings play, the host's items are silent gaps of their scripted length."""
     found = {(p.segment.position, p.kind): p.samples for p in pieces}
     items: list[Item] = []
@@ -276,8 +281,10 @@ def _label(item: TimedItem) -> str:
     return f"{item.segment.position}:{item.kind}" if item.segment is not None else str(item.kind)
 
 
-def _write_rough_cut(spec: PackageSpec, sheet: RunSheet, work: Path, rough: Any) -> tuple[AudioFile, Any]:
-    result: Normalised = rough.normalised
+def _write_rough_cut(
+    spec: PackageSpec, sheet: RunSheet, work: Path, rough: RoughCut
+) -> tuple[AudioFile, tuple[Cue, ...]]:
+    result = rough.normalised
     info = broadcast_wav.BextInfo(
         reference=spec.week, title=sheet.title, originator=sheet.station_name,
         originator_reference=f"FMS-{spec.week}-RC", origination_date=sheet.broadcast_date,
