@@ -161,7 +161,7 @@ def consent_withdrawn(session: Session, *, episode_ids: Sequence[int]) -> set[in
     if not episode_ids:
         return set()
     query = (
-        select(EpisodeSegment.episode_id)
+        select(col(EpisodeSegment.episode_id))
         .join(Complaint, col(Complaint.id) == col(EpisodeSegment.complaint_id))
         .where(col(EpisodeSegment.episode_id).in_(list(episode_ids)), col(EpisodeSegment.chosen).is_(True))
         .where(col(Complaint.broadcast_consent).is_(False))
