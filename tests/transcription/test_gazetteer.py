@@ -143,6 +143,8 @@ def test_other_countries_use_their_deployment_areas_only(cambodia: Deployment) -
 def test_a_new_country_needs_only_areas_in_its_deployment(mongolia: Deployment) -> None:
     data = mongolia.model_dump()
     data.update(country="XX", areas=[{"code": "01", "names": {"mn": "Нарнийн", "en": "Sunland"}, "variants": ["Sun"]}])
+    for station in data["stations"]:
+        station["areas"] = ["01"]  # a new country's stations serve its own areas
     units = units_for(Deployment.model_validate(data))
 
     assert [(u.code, u.level, u.spellings[:2]) for u in units] == [("01", "area", ("Нарнийн", "Narniin"))]
