@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 
+from hotline.transliteration import transliterate
 from radio_segments.loudness import Loudness
 from radio_segments.pcm import SAMPLE_RATE, Samples, to_pcm
 
@@ -32,15 +33,6 @@ _BEXT_VERSION = 2
 _UNKNOWN = 0x7FFF
 _WRITE_CHUNK = 1 << 18  # samples converted to PCM at a time (about 5 s)
 _BEXT_LAYOUT = struct.Struct("<256s32s32s10s8sQH64s5h180s")  # 602 bytes, then CodingHistory
-
-# Mongolian Cyrillic (MNS 5217:2012 without diacritics, as maps and keyboards write it) and Russian letters.
-_CYRILLIC = str.maketrans(
-    {
-        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziiklmnoprstufye", strict=True)),
-        **{"ё": "yo", "ж": "j", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ю": "yu", "я": "ya"},
-        **{"ө": "o", "ү": "u", "ъ": "", "ь": "i"},
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -59,17 +51,8 @@ class BextInfo:
 
 def ascii_text(text: str) -> str:
     """`text` folded to printable ASCII: Cyrillic transliterated, accents dropped, anything else left out."""
-    folded = unicodedata.normalize("NFKD", " ".join(_fold_cyrillic(text).split()))
+    folded = unicodedata.normalize("NFKD", " ".join(transliterate(text, "ascii").split()))
     return " ".join("".join(ch for ch in folded if " " <= ch <= "~").split())
-
-
-def _fold_cyrillic(text: str) -> str:
-    return "".join(_latin_letter(ch) for ch in text)
-
-
-def _latin_letter(ch: str) -> str:
-    latin = ch.lower().translate(_CYRILLIC)
-    return latin.capitalize() if ch.isupper() else latin  # "Ховд" gives "Khovd", not "khovd"
 
 
 def description(reference: str, title: str) -> str:

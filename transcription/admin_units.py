@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 
 from hotline.deployment import Deployment
-from transcription.transliteration import latin_variants, russian_keyboard_variants, transliterate
+from hotline.transliteration import latin_variants, russian_keyboard_variants, transliterate
 
 TOP_LEVELS = frozenset({"capital", "aimag", "area"})
 _NUMBERED = re.compile(r"^\s*(\d+)\s*-?\s*р\s+(баг|хороо)\s*,?\s*(.*)$")

@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
+from hotline.transliteration import latin_variants, russian_keyboard_variants, transliterate
 from transcription.textnorm import compact, fold, stems, substring_positions, tokenize
-from transcription.transliteration import latin_variants, russian_keyboard_variants, transliterate
 
 
 @pytest.mark.parametrize(
