@@ -17,6 +17,7 @@ from mutagen.id3 import ID3
 from wavinfo import WavInfoReader
 
 from radio_segments.episode_package import CallerClip, PackageError, PackageSpec, SegmentSources, build_package
+from radio_segments.normalise import LoudnessTarget
 from radio_segments.package_zip import sha256_of
 from radio_segments.voice_treatment import VoiceTreatment
 from tests.radio_segments.audio_samples import AudioSamples
@@ -142,3 +143,19 @@ def test_a_clip_too_short_to_measure_names_its_segment(audio_samples: AudioSampl
     with pytest.raises(PackageError, match="segment 1 \\(FMS-2026-00001\\) caller"):
         build_package(spec_of(audio_samples, sheet=sheet, sources=sources, jingles={}), tmp_path / "short.zip")
     assert not (tmp_path / "short.zip").exists()
+
+
+def test_a_podcast_target_is_met_instead(audio_samples: AudioSamples, tmp_path: Path) -> None:
+    """EPISODE_LOUDNESS_LUFS=-16 (a podcast-only station): every file lands there, by ffmpeg's meter."""
+    sheet = make_run_sheet("mn", 1)
+    sources = (SegmentSources(1, caller=CallerClip(audio_samples.speech(), *CLIP, VoiceTreatment.ORIGINAL),
+                              answer=audio_samples.speech(-12)),)  # fmt: skip
+    spec = spec_of(audio_samples, sheet=sheet, sources=sources, jingles={}, target=LoudnessTarget(-16.0, -1.5))
+    build_package(spec, tmp_path / "podcast.zip")
+    with zipfile.ZipFile(tmp_path / "podcast.zip") as archive:
+        archive.extractall(tmp_path / "files")
+    manifest = json.loads((tmp_path / "files" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["loudness_target"] == {"integrated_lufs": -16.0, "true_peak_dbtp": -1.5, "tolerance_lu": 0.5}
+    for wav in [*sorted((tmp_path / "files").glob("clips/*.wav")), tmp_path / "files" / "rough-cut.wav"]:
+        reading = ffmpeg_ebur128(wav)
+        assert abs(reading.integrated + 16.0) <= 0.5 and reading.true_peak <= -1.5, (wav.name, reading)
