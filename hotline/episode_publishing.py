@@ -17,6 +17,7 @@ at `feed_key(station)` by the job and served by staff.api_episode_publish at the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,11 +27,13 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
+from hotline.audio_store import AudioStore
 from hotline.audit import Actor, AuditAction, record
 from hotline.episode_queries import segments
 from hotline.lifecycle import change_status
 from hotline.models import Complaint, ComplaintStatus, Episode, EpisodeSegment, EpisodeStatus
 from hotline.models.common import ensure_aware, saved_id
+from hotline.ports import JobDispatcher
 from hotline.review_errors import Conflict
 
 # The rough cut of an episode in the audio store (the package job stores it there as well as in the zip).
@@ -41,6 +44,9 @@ EPISODE_AUDIO_PATH = "/feeds/{station}/episodes/{episode_id}.mp3"  # the feed's 
 
 MAX_ERROR = 2000  # the width of Episode.delivery_error
 _COMPLAINTS = Complaint.__table__  # type: ignore[attr-defined]
+
+
+log = logging.getLogger(__name__)
 
 
 def rough_cut_key(episode_id: int) -> str:
@@ -121,6 +127,27 @@ def publish_episode(session: Session, *, episode: Episode, actor: Actor, now: da
     record(session, actor, AuditAction.EPISODE_PUBLISHED, object_type="episode", object_id=where, after=summary)
     session.flush()
     return Publication(episode=episode, aired=references, newly_published=True)
+
+
+def rough_cut_missing(episode: Episode, store: AudioStore) -> bool:
+    """A built episode whose rough cut MP3 is gone from the store cannot be published (its feed would 404)."""
+    return episode.status == EpisodeStatus.BUILT and store.existing(rough_cut_key(saved_id(episode))) is None
+
+
+def request_delivery(session: Session, *, episode_id: int, jobs: JobDispatcher | None, now: datetime) -> bool:
+    """After the publish is committed, hand its delivery (feed, playout upload) to the queues. If they cannot
+    take it, the reason is kept on the episode (and committed) and False returned: publishing again retries."""
+    if jobs is None:
+        return True
+    try:
+        jobs.episode_published(episode_id)
+    except Exception as exc:
+        log.exception("could not enqueue the delivery of episode %s", episode_id)
+        reason = f"the delivery could not be queued ({type(exc).__name__}); publish again to retry"
+        record_delivery(session, episode_id=episode_id, error=reason, now=now)
+        session.commit()
+        return False
+    return True
 
 
 def aired_on_episode(session: Session, *, episode_id: int) -> list[AiredSegment]:

@@ -25,7 +25,14 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from hotline.app_state import app_state
 from hotline.audio_store import AudioStore
 from hotline.deployment import STATION_CODE, Station
-from hotline.episode_publishing import consent_withdrawn, feed_key, publish_episode, record_delivery, rough_cut_key
+from hotline.episode_publishing import (
+    consent_withdrawn,
+    feed_key,
+    publish_episode,
+    request_delivery,
+    rough_cut_key,
+    rough_cut_missing,
+)
 from hotline.models import Episode, EpisodeStatus, utcnow
 from hotline.review_errors import Conflict
 from staff.endpoint import ApiError, ApiRequest
@@ -43,28 +50,14 @@ _STATION = re.compile(STATION_CODE)
 def publish(api: ApiRequest) -> dict[str, Any]:
     """Publish a built episode: its complaints are marked aired, and its station's feed is rewritten."""
     episode = _episode(api.session, _episode_id(api.path_params["episode_id"]))
-    store = AudioStore(api.settings.audio_dir)
-    if store.existing(rough_cut_key(episode.id or 0)) is None and episode.status == EpisodeStatus.BUILT:
+    if rough_cut_missing(episode, AudioStore(api.settings.audio_dir)):
         raise Conflict("the episode's package has no rough cut MP3 in the audio store: build it again")
     publish_episode(api.session, episode=episode, actor=api.actor, now=utcnow())
     api.session.commit()  # the published rows exist before the delivery job may run
-    _request_delivery(api, episode.id or 0)
+    jobs = api.services.jobs if api.services is not None else None
+    request_delivery(api.session, episode_id=episode.id or 0, jobs=jobs, now=utcnow())
     api.session.refresh(episode)
     return episode_document(api.session, episode, deployment=api.settings.deployment, places=api.places)
-
-
-def _request_delivery(api: ApiRequest, episode_id: int) -> None:
-    """Hand the delivery to the queues; if they cannot take it, say so on the episode (publishing again retries)."""
-    jobs = api.services.jobs if api.services is not None else None
-    if jobs is None:
-        return
-    try:
-        jobs.episode_published(episode_id)
-    except Exception as exc:
-        log.exception("could not enqueue the delivery of episode %s", episode_id)
-        reason = f"the delivery could not be queued ({type(exc).__name__}); publish again to retry"
-        record_delivery(api.session, episode_id=episode_id, error=reason, now=utcnow())
-        api.session.commit()
 
 
 def station_feed(request: Request) -> Response:

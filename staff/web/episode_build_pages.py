@@ -20,8 +20,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from hotline.audio_store import AudioStore
 from hotline.audit import Actor
 from hotline.episode_builds import build_progress, package_ready, request_build
-from hotline.episode_publishing import aired_on_episode, publish_episode, record_delivery, rough_cut_key
-from hotline.models import Episode, EpisodeStatus, utcnow
+from hotline.episode_publishing import aired_on_episode, publish_episode, request_delivery, rough_cut_missing
+from hotline.models import Episode, utcnow
 from hotline.review_errors import Conflict
 from staff.endpoint import jsonable
 from staff.web.page import PageError, PageRequest
@@ -45,23 +45,12 @@ def build(page: PageRequest, episode: Episode) -> Response:
 
 def publish(page: PageRequest, episode: Episode) -> Response:
     """Publish a built episode (its complaints are marked aired), then ask for its delivery (feed, playout)."""
-    if (
-        episode.status == EpisodeStatus.BUILT
-        and AudioStore(page.settings.audio_dir).existing(rough_cut_key(episode.id or 0)) is None
-    ):
+    if rough_cut_missing(episode, AudioStore(page.settings.audio_dir)):
         raise Conflict(page.gettext("The package has no rough cut to publish: build the episode again."))
     publish_episode(page.session, episode=episode, actor=Actor.of(page.user, address=page.address), now=utcnow())
     page.session.commit()  # the published rows exist before the delivery job may run
-    done = "published"
-    try:
-        if page.jobs is not None:
-            page.jobs.episode_published(episode.id or 0)
-    except Exception as exc:
-        log.exception("could not enqueue the delivery of episode %s", episode.id)
-        reason = f"the delivery could not be queued ({type(exc).__name__}); publish again to retry"
-        record_delivery(page.session, episode_id=episode.id or 0, error=reason, now=utcnow())
-        page.session.commit()
-        done = "delivery_not_queued"
+    queued = request_delivery(page.session, episode_id=episode.id or 0, jobs=page.jobs, now=utcnow())
+    done = "published" if queued else "delivery_not_queued"
     return page.redirect(f"/episodes/{episode.id}?done={done}#build")
 
 
