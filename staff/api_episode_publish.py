@@ -13,7 +13,6 @@ no longer once a caller it aired withdraws consent (the next feed leaves the epi
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -38,8 +37,6 @@ from hotline.review_errors import Conflict
 from staff.endpoint import ApiError, ApiRequest
 from staff.episode_documents import episode_document
 from staff.params import MAX_ID
-
-log = logging.getLogger(__name__)
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 FEED_CACHE = "public, max-age=300"  # a new episode reaches podcast apps within minutes
