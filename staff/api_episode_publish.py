@@ -54,7 +54,13 @@ def publish(api: ApiRequest) -> dict[str, Any]:
     jobs = api.services.jobs if api.services is not None else None
     request_delivery(api.session, episode_id=episode.id or 0, jobs=jobs, now=utcnow())
     api.session.refresh(episode)
-    return episode_document(api.session, episode, deployment=api.settings.deployment, places=api.places)
+    return episode_document(
+        api.session,
+        episode,
+        deployment=api.settings.deployment,
+        places=api.places,
+        base_url=api.settings.public_base_url,
+    )
 
 
 def station_feed(request: Request) -> Response:

@@ -54,7 +54,7 @@ def episodes(api: ApiRequest) -> dict[str, Any]:
     if week is not None:
         week = str(parse_week(week))
     found = list_episodes(api.session, station=station, week=week)
-    return {"items": [episode_summary(e) for e in found]}
+    return {"items": [episode_summary(e, base_url=api.settings.public_base_url) for e in found]}
 
 
 def episode(api: ApiRequest) -> dict[str, Any]:
@@ -104,7 +104,13 @@ def _progress(found: Episode) -> dict[str, Any]:
 
 
 def _document(api: ApiRequest, found: Episode) -> dict[str, Any]:
-    return episode_document(api.session, found, deployment=api.settings.deployment, places=api.places)
+    return episode_document(
+        api.session,
+        found,
+        deployment=api.settings.deployment,
+        places=api.places,
+        base_url=api.settings.public_base_url,
+    )
 
 
 def _episode_id(api: ApiRequest) -> int:

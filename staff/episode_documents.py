@@ -24,8 +24,8 @@ from staff.endpoint import jsonable
 SOUM_LEVELS = frozenset({"soum", "district"})  # the finest place a producer or a listener is told
 
 
-def episode_summary(episode: Episode) -> dict[str, Any]:
-    """An episode without its segments, for lists."""
+def episode_summary(episode: Episode, *, base_url: str = "") -> dict[str, Any]:
+    """An episode without its segments, for lists; `base_url` (the public address) makes `feed_url` absolute."""
     package = None
     if episode.package_key is not None:
         package = {"bytes": episode.package_bytes, "sha256": episode.package_sha256}
@@ -50,16 +50,17 @@ def episode_summary(episode: Episode) -> dict[str, Any]:
             },
             "package": package,
             "published_at": episode.published_at,
-            # The station's feed once published: a path on this server (the episode document is built without
-            # the public address); delivery says whether the feed and any AzuraCast upload went out.
-            "feed_url": feed_path(episode.station) if episode.status == EpisodeStatus.PUBLISHED else None,
+            # The station's feed once published; delivery says whether the feed and any AzuraCast upload went out.
+            "feed_url": base_url.rstrip("/") + feed_path(episode.station)
+            if episode.status == EpisodeStatus.PUBLISHED
+            else None,
             "delivery": {"error": episode.delivery_error or None, "delivered_at": episode.delivered_at},
         }
     )
 
 
 def episode_document(
-    session: Session, episode: Episode, *, deployment: Deployment, places: PlaceDirectory
+    session: Session, episode: Episode, *, deployment: Deployment, places: PlaceDirectory, base_url: str = ""
 ) -> dict[str, Any]:
     """The whole episode: its lines, the chosen segments in show order and the other candidates by rank."""
     rows = segments(session, episode_id=episode.id or 0)
@@ -76,7 +77,7 @@ def episode_document(
         for row in rows
     ]
     return {
-        **episode_summary(episode),
+        **episode_summary(episode, base_url=base_url),
         "intro": episode.intro,
         "outro": episode.outro,
         "chosen": [d for d in documents if d["chosen"]],

@@ -91,7 +91,7 @@ def test_producers_and_admins_publish_and_the_document_gives_the_feed(
     response = _publish(app_client, session, episode.id or 0)
     assert response.status_code == 200, response.text
     document = response.json()
-    assert (document["status"], document["feed_url"]) == ("published", "/feeds/khovd.xml")
+    assert (document["status"], document["feed_url"]) == ("published", f"{PUBLIC_BASE_URL}/feeds/khovd.xml")
     assert document["published_at"] is not None and document["delivery"] == {"error": None, "delivered_at": None}
     assert {s["status"] for s in document["chosen"]} == {"aired", "routed"}
     reread(session)
@@ -103,7 +103,7 @@ def test_producers_and_admins_publish_and_the_document_gives_the_feed(
     assert again.status_code == 200 and again.json()["published_at"] == document["published_at"]
     assert queues.llen(f"rq:queue:{QueueName.RADIO}") == 1, "one delivery job, not doubled while it waits"
     read = app_client.get(f"/api/episodes/{episode.id}", headers=bearer(session, "staff")).json()
-    assert read["feed_url"] == "/feeds/khovd.xml"
+    assert read["feed_url"] == f"{PUBLIC_BASE_URL}/feeds/khovd.xml"
 
 
 def test_only_a_built_episode_is_published(app_client: TestClient, session: Session, episode: Episode) -> None:
