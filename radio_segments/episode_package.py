@@ -300,9 +300,16 @@ def _write_rough_cut(
 
 
 def _scripts(sheet: RunSheet) -> dict[str, bytes]:
+    """The run sheet in the station's language, plus its English labelling (script.en.*) for a producer or
+    guest host who reads English; the host's own lines stay as written. The English copy skips the PDF:
+    the HTML prints, and a PDF costs about a second of layout."""
     created = datetime.combine(sheet.broadcast_date, ORIGINATION_TIME, tzinfo=UTC)
-    return {
+    scripts = {
         "script.html": render_html(sheet).encode("utf-8"),
         "script.md": render_markdown(sheet).encode("utf-8"),
         "script.pdf": render_pdf(sheet, created_at=created),
     }
+    if sheet.station_language != "en":
+        scripts["script.en.html"] = render_html(sheet, lang="en").encode("utf-8")
+        scripts["script.en.md"] = render_markdown(sheet, lang="en").encode("utf-8")
+    return scripts

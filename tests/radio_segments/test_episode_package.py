@@ -67,9 +67,15 @@ def test_the_zip_holds_every_part_and_no_caller_audio_of_the_revoiced_segment(bu
         "clips/01-FMS-2026-00001-answer.wav", "clips/01-FMS-2026-00001-answer.mp3",
         "clips/02-FMS-2026-00002-caller.wav", "clips/02-FMS-2026-00002-caller.mp3",
         "rough-cut.wav", "rough-cut.mp3", "rough-cut.cue", "cue-sheet.csv",
-        "script.html", "script.md", "script.pdf", "manifest.json",
+        "script.html", "script.md", "script.pdf", "script.en.html", "script.en.md", "manifest.json",
     }  # fmt: skip
     assert seen[-1] == 100 and seen == sorted(seen)
+
+
+def test_the_script_is_in_the_stations_language_with_an_english_copy(built: tuple[Path, Path, Any]) -> None:
+    _, files, _ = built
+    station, english = (files / "script.md").read_text("utf-8"), (files / "script.en.md").read_text("utf-8")
+    assert station != english and "Total" in english and "Total" not in station
 
 
 def test_manifest_checksums_match_the_files(built: tuple[Path, Path, Any]) -> None:
