@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hotline.complaint_status import set_complaint_status
-from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, utcnow
+from hotline.models import Complaint, ComplaintStatus, Episode, EpisodeStatus, Recording, RecordingStatus, utcnow
 from hotline.models.common import saved_id
 from hotline.notice_outbox import give_up_notice, pending_notices
 from hotline.settings import Settings
@@ -36,12 +36,13 @@ class SweepReport:
     recordings: list[str] = field(default_factory=list)
     complaints: list[int] = field(default_factory=list)
     notices: list[int] = field(default_factory=list)
+    episodes: list[int] = field(default_factory=list)  # builds and deliveries handed to the queue again
     failed: list[str] = field(default_factory=list)  # given up after every attempt, shown to staff
 
     def summary(self) -> str:
         return (
             f"re-enqueued {len(self.recordings)} recordings, {len(self.complaints)} complaints, "
-            f"{len(self.notices)} notices; "
+            f"{len(self.notices)} notices, {len(self.episodes)} episode builds or deliveries; "
             f"{len(self.failed)} given up"
         )
 
@@ -54,7 +55,8 @@ def sweep_stuck_work(*, engine: Engine, dispatcher: RQDispatcher, settings: Sett
         _sweep_recordings(session, dispatcher, settings, cutoff, now, report)
         _sweep_complaints(session, dispatcher, settings, cutoff, now, report)
         _sweep_notices(session, dispatcher, settings, cutoff, report)
-    if report.recordings or report.complaints or report.notices or report.failed:
+        _sweep_episodes(session, dispatcher, cutoff, report)
+    if report.recordings or report.complaints or report.notices or report.episodes or report.failed:
         log.warning("sweeper: %s", report.summary())
     return report
 
@@ -134,6 +136,30 @@ def _sweep_notices(
         if dispatcher.notice_ready(notice_id):
             report.notices.append(notice_id)
     session.rollback()  # end the read snapshot
+
+
+def _sweep_episodes(session: Session, dispatcher: RQDispatcher, cutoff: datetime, report: SweepReport) -> None:
+    """Builds asked for, and publications never delivered, with no live job: hand them to the queue again.
+
+    Both jobs are safe to repeat (a build claims the episode and writes the same package; a delivery rewrites
+    the feed). A build or delivery that failed after RQ's retries is not here: its error is on the episode for
+    the producer, who asks again from the page.
+    """
+    building = session.exec(
+        select(Episode.id)
+        .where(col(Episode.status) == EpisodeStatus.BUILDING, col(Episode.updated_at) < cutoff)
+        .limit(BATCH)
+    ).all()
+    undelivered = session.exec(
+        select(Episode.id)
+        .where(col(Episode.status) == EpisodeStatus.PUBLISHED, col(Episode.published_at) < cutoff)
+        .where(col(Episode.delivered_at).is_(None), col(Episode.delivery_error) == "")
+        .limit(BATCH)
+    ).all()
+    session.rollback()  # end the read snapshot
+    # The dispatcher enqueues only when no live job (waiting, scheduled for a retry, running) holds the work.
+    report.episodes += [i for i in building if i is not None and dispatcher.episode_build_requested(i)]
+    report.episodes += [i for i in undelivered if i is not None and dispatcher.episode_published(i)]
 
 
 def _break_claim(

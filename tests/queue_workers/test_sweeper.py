@@ -12,11 +12,17 @@ from rq import Queue
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus, utcnow
+from hotline.models import Complaint, ComplaintStatus, Episode, EpisodeStatus, Recording, RecordingStatus, utcnow
 from hotline.settings import Settings
 from queue_workers.connection import redis_url_of
 from queue_workers.dispatch import RQDispatcher
-from queue_workers.queues import QueueName, intake_job_id, transcribe_job_id
+from queue_workers.queues import (
+    QueueName,
+    episode_build_job_id,
+    episode_publish_job_id,
+    intake_job_id,
+    transcribe_job_id,
+)
 from queue_workers.sweeper import sweep_stuck_work
 from tests.conftest import make_settings, reread
 from tests.factories import make_complaint
@@ -113,3 +119,29 @@ def test_a_transcription_that_used_every_attempt_fails_for_staff(
     fresh = session.get(Complaint, complaint.id)
     assert fresh is not None and fresh.status == ComplaintStatus.FAILED
     assert "did not finish after 2 attempts" in fresh.status_reason
+
+
+def _episode(session: Session, week: str, **fields: object) -> int:
+    episode = Episode(station="khovd", week=week, **fields)
+    session.add(episode)
+    session.commit()
+    assert episode.id is not None
+    return episode.id
+
+
+def test_a_build_or_a_delivery_whose_job_was_lost_is_enqueued_again_once(
+    engine: Engine, session: Session, sweep_settings: Settings, redis_conn: Redis
+) -> None:
+    building = _episode(session, "2026-W45", status=EpisodeStatus.BUILDING, build_status="queued", updated_at=LONG_AGO)
+    _episode(session, "2026-W46", status=EpisodeStatus.BUILDING, build_status="queued")  # just asked: left alone
+    published = _episode(session, "2026-W47", status=EpisodeStatus.PUBLISHED, published_at=LONG_AGO)
+    _episode(session, "2026-W48", status=EpisodeStatus.PUBLISHED, published_at=LONG_AGO, delivery_error="403")
+    _episode(session, "2026-W49", status=EpisodeStatus.PUBLISHED, published_at=LONG_AGO, delivered_at=LONG_AGO)
+
+    report = _sweep(engine, sweep_settings, redis_conn)
+
+    assert sorted(report.episodes) == sorted([building, published])
+    assert sorted(_queued(redis_conn, QueueName.RADIO)) == sorted(
+        [episode_build_job_id(building), episode_publish_job_id(published)]
+    )  # a failed delivery waits for the producer (its error is on the page); a delivered one is done
+    assert _sweep(engine, sweep_settings, redis_conn).episodes == [], "a waiting job is left alone"
