@@ -87,15 +87,41 @@ def live_site(workdir: Path, **extra_settings: Any) -> Iterator[LiveSite]:
         with Session(engine) as session:
             create_user(session, email=ADMIN[0], role="admin", password=ADMIN[1])
             create_user(session, email=STAFF[0], role="staff", password=STAFF[1])
-        with _serving(app, sock):
+        with serving(app, sock):
             yield LiveSite(base_url, settings, engine, decoded, manual)
     finally:
         engine.dispose()
         stop_embedded_redis(redis)
 
 
+@dataclass(frozen=True)
+class SmallSite:
+    """A fresh SQLite database and settings for a site served by uvicorn on a free port (no calls decoded)."""
+
+    base_url: str
+    engine: Engine
+    settings: Settings
+    sock: socket.socket
+
+
 @contextlib.contextmanager
-def _serving(app: object, sock: socket.socket) -> Iterator[None]:
+def small_site(workdir: Path) -> Iterator[SmallSite]:
+    """The database and settings for a module's own small site; the caller fills the database, then serves
+    `create_app(site.settings, …)` with `serving(app, site.sock)`. The engine is disposed at the end."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    database_url = f"sqlite:///{workdir / 'site.sqlite3'}"
+    migrate(database_url)
+    engine = make_engine(database_url)
+    try:
+        yield SmallSite(base_url, engine, make_settings(workdir, database_url, PUBLIC_BASE_URL=base_url), sock)
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def serving(app: object, sock: socket.socket) -> Iterator[None]:
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))  # type: ignore[arg-type]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="browser-site", daemon=True)
     thread.start()

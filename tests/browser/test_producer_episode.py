@@ -8,7 +8,6 @@ app is served by uvicorn like the review site.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,14 +20,13 @@ from sqlmodel import Session
 from fixmyservice.app import create_app
 from hotline.audio_store import AudioStore
 from hotline.audit import SYSTEM
-from hotline.db import make_engine, migrate
 from hotline.episode_builds import claim_build, package_key, record_built, record_progress
 from hotline.episodes import draft_episode
 from hotline.models import utcnow
 from hotline.settings import Settings
 from tests.browser.conftest import log_in, screenshot
-from tests.browser.live_site import _serving
-from tests.conftest import RecordingDispatcher, make_settings
+from tests.browser.live_site import serving, small_site
+from tests.conftest import RecordingDispatcher
 from tests.episode_factories import NOW, WEEK, WEEK_START
 from tests.factories import make_complaint, make_transcript
 from tests.staff.web.conftest import PASSWORD, make_user
@@ -56,14 +54,8 @@ class ProducerSite:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProducerSite]:
     """Overrides the review site of tests/browser/conftest.py for this module: only what a producer needs."""
     workdir = tmp_path_factory.mktemp("producer-site")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    database_url = f"sqlite:///{workdir / 'site.sqlite3'}"
-    migrate(database_url)
-    engine = make_engine(database_url)
-    settings = make_settings(workdir, database_url, PUBLIC_BASE_URL=base_url)
-    with Session(engine, expire_on_commit=False) as session:
+    with small_site(workdir) as small, Session(small.engine, expire_on_commit=False) as session:
+        settings = small.settings
         make_user(session, PRODUCER, "producer")
         clinic = make_complaint(session, status="in_review", created_at=WEEK_START + timedelta(days=1))
         make_transcript(session, clinic)  # the machine heard "эмнэлэгт" 0.4-1.1, "эм" 1.2-1.4, "байхгүй" 1.5-2.0
@@ -78,11 +70,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProducerSite]:
         )
         session.commit()
         order = [clinic.reference, school.reference]
-    try:
-        with _serving(create_app(settings, jobs=RecordingDispatcher(), engine=engine), sock):
-            yield ProducerSite(base_url, drafted.episode_id, order, engine, settings)
-    finally:
-        engine.dispose()
+        session.close()
+        with serving(create_app(settings, jobs=RecordingDispatcher(), engine=small.engine), small.sock):
+            yield ProducerSite(small.base_url, drafted.episode_id, order, small.engine, settings)
 
 
 def _shown_order(page: Page) -> list[str]:

@@ -7,7 +7,6 @@ written straight into a fresh database, and the app is served by uvicorn like th
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +16,10 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
 from fixmyservice.app import create_app
-from hotline.db import make_engine, migrate
 from tests.answers import make_provider, make_provider_user, make_routed, spoken_answer
 from tests.browser.conftest import log_in, screenshot
-from tests.browser.live_site import _serving
-from tests.conftest import RecordingDispatcher, make_settings
+from tests.browser.live_site import serving, small_site
+from tests.conftest import RecordingDispatcher
 from tests.staff.web.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -41,23 +39,14 @@ class ProviderSite:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProviderSite]:
     """Overrides the review site of tests/browser/conftest.py for this module: only what a provider needs."""
     workdir = tmp_path_factory.mktemp("provider-site")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    database_url = f"sqlite:///{workdir / 'site.sqlite3'}"
-    migrate(database_url)
-    engine = make_engine(database_url)
-    settings = make_settings(workdir, database_url, PUBLIC_BASE_URL=base_url)
-    with Session(engine, expire_on_commit=False) as session:
+    with small_site(workdir) as small, Session(small.engine, expire_on_commit=False) as session:
         clinic, school = make_provider(session, "Clinic"), make_provider(session, "School")
         make_provider_user(session, NURSE, clinic)
         ours = make_routed(session, clinic, soum="8410")
         theirs = make_routed(session, school)
-    try:
-        with _serving(create_app(settings, jobs=RecordingDispatcher(), engine=engine), sock):
-            yield ProviderSite(base_url, ours.reference, theirs.reference, spoken_answer(workdir, "mp3"))
-    finally:
-        engine.dispose()
+        session.close()
+        with serving(create_app(small.settings, jobs=RecordingDispatcher(), engine=small.engine), small.sock):
+            yield ProviderSite(small.base_url, ours.reference, theirs.reference, spoken_answer(workdir, "mp3"))
 
 
 def test_provider_answers_with_text_and_a_recording_and_hears_it(page: Page, site: ProviderSite) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from fixmyservice.app import create_app
 from hotline import accounts
-from tests.browser.live_site import _serving
+from tests.browser.live_site import serving
 from tests.conftest import RecordingDispatcher, make_settings, reread
 from tests.staff.web.conftest import PASSWORD, make_user
 
@@ -32,7 +32,7 @@ def site(tmp_path: Path, database_url: str, engine: Engine) -> Iterator[str]:
     app = create_app(
         make_settings(tmp_path, database_url, PUBLIC_BASE_URL=base_url), jobs=RecordingDispatcher(), engine=engine
     )
-    with _serving(app, sock):
+    with serving(app, sock):
         yield base_url
 
 
