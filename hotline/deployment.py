@@ -157,6 +157,10 @@ class Station(_Strict):
     hotline_number: str = ""  # the number the show announces, when it differs from the deployment's
     jingles: Jingles = Field(default_factory=Jingles)
     azuracast: AzuraCast | None = None
+    # The package's loudness when this station's differs from the deployment's settings (EPISODE_LOUDNESS_LUFS,
+    # EPISODE_TRUE_PEAK_DBTP): e.g. -16 LUFS for a station that only publishes a podcast.
+    loudness_lufs: float | None = Field(default=None, gt=-70.0, lt=0.0)
+    true_peak_dbtp: float | None = Field(default=None, ge=-20.0, le=0.0)
 
 
 class RecordingLimits(_Strict):

@@ -12,6 +12,7 @@ so the page sees the build move; the audio work runs outside any transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -98,6 +99,15 @@ def build_episode_package(
     return built
 
 
+def station_target(station: Station, default: LoudnessTarget) -> LoudnessTarget:
+    """The deployment's loudness target, with the station's own figures where it sets them."""
+    return dataclasses.replace(
+        default,
+        integrated=default.integrated if station.loudness_lufs is None else station.loudness_lufs,
+        true_peak=default.true_peak if station.true_peak_dbtp is None else station.true_peak_dbtp,
+    )
+
+
 def package_spec(
     session: Session,
     *,
@@ -135,7 +145,7 @@ def package_spec(
     jingles = {kind: path for kind in ("intro", "between", "outro") if (path := deployment.jingle_path(station, kind))}
     return PackageSpec(
         sheet=sheet, episode_id=episode_id, week=episode.week, station_code=station.code,
-        sources=tuple(sources for _, sources in built), jingles=jingles, target=target,
+        sources=tuple(sources for _, sources in built), jingles=jingles, target=station_target(station, target),
         id3_language=ISO_639_2.get(station.language.split("-")[0], "und"), workers=workers,
     )  # fmt: skip
 

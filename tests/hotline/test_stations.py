@@ -88,6 +88,8 @@ def test_a_station_without_areas_serves_the_whole_country_and_defaults_to_six_se
         (_station(extra='jingles = { outro = "../outside.wav" }'), "a jingle is a file under the deployment directory"),
         (_station(extra='jingles = { opening = "x.wav" }'), "Extra inputs are not permitted"),
         (_station(extra='frequency = "101.5"'), "Extra inputs are not permitted"),
+        (_station(extra="loudness_lufs = 5"), "less than 0"),
+        (_station(extra="true_peak_dbtp = 1"), "less than or equal to 0"),
         (
             _station(extra='azuracast = { base_url = "ftp://x", station_id = 1, api_key_env = "KEY" }'),
             "base_url must be an http",
