@@ -18,10 +18,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from hotline.audit import Actor, AuditAction, record
+from hotline.db import write_after_reads
 from hotline.models import ApiToken, Role, User, utcnow
 from hotline.models.common import ensure_aware, saved_id
 from hotline.models.providers import Provider
@@ -204,9 +206,7 @@ def authenticate_token(session: Session, *, token: str) -> User | None:
     now = utcnow()
     last = ensure_aware(api_token.last_used_at)
     if last is None or now - last >= LAST_USED_RESOLUTION:
-        api_token.last_used_at = now
-        session.add(api_token)
-        session.commit()
+        write_after_reads(session, update(ApiToken).where(col(ApiToken.id) == api_token.id).values(last_used_at=now))
     return user
 
 

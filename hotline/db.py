@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -87,6 +88,20 @@ def _sqlite_begin(connection: Any) -> None:
     # A unit of work that will write asks for IMMEDIATE: it takes the write lock at its start, so it waits
     # (busy_timeout) instead of failing with "database is locked" when it reads, then finds another wrote.
     connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITES) else "BEGIN")
+
+
+def write_after_reads(session: Session, statement: Executable) -> None:
+    """Run one small write (an UPDATE noting a visit, say) after this session's reads, in a transaction of its own.
+
+    On SQLite in WAL mode, a transaction that has read and then writes fails at once with "database is locked"
+    (SQLITE_BUSY_SNAPSHOT, which the busy wait does not cover) when another connection committed in between:
+    a worker writing a transcript was enough to turn a staff API read into a 500. Ending the read transaction
+    first makes the write the first statement of a new one, which waits for the lock like any other writer.
+    Objects loaded before are expired by the commit and reload on their next use.
+    """
+    session.commit()  # nothing is pending: this only ends the read transaction and its snapshot
+    session.execute(statement)
+    session.commit()
 
 
 _WRITES = "fixmyservice_writes"

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from hotline.db import write_after_reads
 from hotline.models import User, WebSession, utcnow
 from hotline.models.common import ensure_aware, saved_id
 from hotline.settings import Settings
@@ -99,9 +100,7 @@ def resolve_session(session: Session, *, token: str, policy: SessionPolicy) -> L
         return None
     last_seen = ensure_aware(row.last_seen_at)
     if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
-        row.last_seen_at = now
-        session.add(row)
-        session.commit()
+        write_after_reads(session, update(WebSession).where(col(WebSession.id) == row.id).values(last_seen_at=now))
     return LiveSession(row=row, user=user)
 
 

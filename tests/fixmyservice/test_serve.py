@@ -57,6 +57,10 @@ class Service:
         )
 
 
+def _log_tail(tmp_path: Path, lines: int = 60) -> str:
+    return "\n".join((tmp_path / "serve.log").read_text("utf-8", "replace").splitlines()[-lines:])
+
+
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[Service]:
     data_dir = tmp_path / "var"
@@ -71,11 +75,12 @@ def service(tmp_path: Path) -> Iterator[Service]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env["PUBLIC_BASE_URL"] = base_url
+    log = (tmp_path / "serve.log").open("wb")  # what the service said, for a failing test's message
     process = subprocess.Popen(
         [sys.executable, "-m", "fixmyservice.cli", "serve", "--port", str(port), "--workers", "1"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -98,6 +103,7 @@ def service(tmp_path: Path) -> Iterator[Service]:
             process.wait()
         for leftover in _embedded_redis(data_dir):
             leftover.kill()
+        log.close()
 
 
 def _worker_commands(service: Service) -> list[psutil.Process]:
@@ -125,7 +131,9 @@ def test_serve_takes_a_simulated_call_to_a_tagged_transcript(service: Service, t
     headers = {"Authorization": f"Bearer {token}"}
     deadline = time.monotonic() + 120
     while True:
-        complaint = httpx.get(f"{service.base_url}/api/complaints/{reference}", headers=headers, timeout=10).json()
+        response = httpx.get(f"{service.base_url}/api/complaints/{reference}", headers=headers, timeout=10)
+        assert response.status_code == 200, f"{response.status_code}; the service said:\n{_log_tail(tmp_path)}"
+        complaint = response.json()
         if complaint["status"] not in ("received", "transcribing") or time.monotonic() > deadline:
             break
         time.sleep(0.5)
