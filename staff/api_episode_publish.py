@@ -34,9 +34,9 @@ from hotline.episode_publishing import (
 )
 from hotline.models import Episode, EpisodeStatus, utcnow
 from hotline.review_errors import Conflict
+from staff.api_episodes import api_document, find_episode
 from staff.endpoint import ApiError, ApiRequest
-from staff.episode_documents import episode_document
-from staff.params import MAX_ID
+from staff.params import parse_episode_id
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 FEED_CACHE = "public, max-age=300"  # a new episode reaches podcast apps within minutes
@@ -46,7 +46,7 @@ _STATION = re.compile(STATION_CODE)
 
 def publish(api: ApiRequest) -> dict[str, Any]:
     """Publish a built episode: its complaints are marked aired, and its station's feed is rewritten."""
-    episode = _episode(api.session, _episode_id(api.path_params["episode_id"]))
+    episode = find_episode(api, parse_episode_id(api.path_params["episode_id"]))
     if rough_cut_missing(episode, AudioStore(api.settings.audio_dir)):
         raise Conflict("the episode's package has no rough cut MP3 in the audio store: build it again")
     publish_episode(api.session, episode=episode, actor=api.actor, now=utcnow())
@@ -54,13 +54,7 @@ def publish(api: ApiRequest) -> dict[str, Any]:
     jobs = api.services.jobs if api.services is not None else None
     request_delivery(api.session, episode_id=episode.id or 0, jobs=jobs, now=utcnow())
     api.session.refresh(episode)
-    return episode_document(
-        api.session,
-        episode,
-        deployment=api.settings.deployment,
-        places=api.places,
-        base_url=api.settings.public_base_url,
-    )
+    return api_document(api, episode)
 
 
 def station_feed(request: Request) -> Response:
@@ -80,7 +74,7 @@ def episode_audio(request: Request) -> Response:
     station = str(request.path_params["station"])
     services = app_state(request)
     try:
-        episode_id = _episode_id(request.path_params["episode_id"])
+        episode_id = parse_episode_id(request.path_params["episode_id"])
     except ApiError:
         return PlainTextResponse("no such episode", status_code=404)
     with Session(services.engine) as session:
@@ -95,17 +89,3 @@ def episode_audio(request: Request) -> Response:
 
 def _known_station(code: str, stations: Sequence[Station]) -> bool:
     return bool(_STATION.fullmatch(code)) and any(s.code == code for s in stations)
-
-
-def _episode_id(raw: object) -> int:
-    text = str(raw)
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
-        raise ApiError(400, f"an episode id is a whole number from 1 to {MAX_ID}, got {text!r}")
-    return int(text)
-
-
-def _episode(session: Session, episode_id: int) -> Episode:
-    found = session.get(Episode, episode_id)
-    if found is None:
-        raise ApiError(404, f"no episode with id {episode_id}")
-    return found

@@ -20,7 +20,7 @@ from hotline.models import Episode, utcnow
 from staff.endpoint import ApiError, ApiRequest, FileReply, Reply
 from staff.episode_documents import episode_document, episode_summary
 from staff.json_body import int_field, json_object, optional_string, string_field
-from staff.params import MAX_ID
+from staff.params import MAX_ID, parse_episode_id
 
 EDIT_FIELDS = frozenset({"version", "title", "intro", "outro", "chosen", "segments"})
 SEGMENT_FIELDS = frozenset({"id", "trim", "voice", "host_lines", "answer"})
@@ -43,7 +43,7 @@ def create_episode(api: ApiRequest) -> Reply:
     drafted = draft_episode(
         api.session, deployment=deployment, station_code=station.code, week=week, now=now, actor=api.actor
     )
-    return Reply(_document(api, _episode(api, drafted.episode_id)), status_code=201)
+    return Reply(api_document(api, find_episode(api, drafted.episode_id)), status_code=201)
 
 
 def episodes(api: ApiRequest) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def episodes(api: ApiRequest) -> dict[str, Any]:
 
 def episode(api: ApiRequest) -> dict[str, Any]:
     """One episode with its chosen segments in show order and the other candidates by rank."""
-    return _document(api, _episode(api, _episode_id(api)))
+    return api_document(api, find_episode(api, _episode_id(api)))
 
 
 def change_episode(api: ApiRequest) -> dict[str, Any]:
@@ -73,14 +73,14 @@ def change_episode(api: ApiRequest) -> dict[str, Any]:
         chosen=_ids(body["chosen"], "chosen") if "chosen" in body else None,
         segments=[_segment_edit(item) for item in _list(body.get("segments", []), "segments")],
     )
-    found = _episode(api, _episode_id(api))
+    found = find_episode(api, _episode_id(api))
     edit_episode(api.session, episode=found, edit=edit, now=utcnow(), actor=api.actor)
-    return _document(api, found)
+    return api_document(api, found)
 
 
 def build(api: ApiRequest) -> Reply:
     """Ask for the episode's package: 202 with the build's progress (already under way: the same, unchanged)."""
-    found = _episode(api, _episode_id(api))
+    found = find_episode(api, _episode_id(api))
     request_build(api.session, episode=found, actor=api.actor, now=utcnow())
     api.session.commit()  # the request exists before the job may run
     jobs = api.services.jobs if api.services is not None else None
@@ -92,7 +92,7 @@ def build(api: ApiRequest) -> Reply:
 
 def package(api: ApiRequest) -> FileReply | Reply:
     """The built package (zip); 409 with the build's progress while there is none."""
-    found = _episode(api, _episode_id(api))
+    found = find_episode(api, _episode_id(api))
     path = AudioStore(api.settings.audio_dir).existing(found.package_key) if package_ready(found) else None
     if path is None:
         return Reply({"error": "the episode's package is not built", **_progress(found)}, status_code=409)
@@ -103,7 +103,8 @@ def _progress(found: Episode) -> dict[str, Any]:
     return {"id": found.id, "status": found.status, "build": build_progress(found)}
 
 
-def _document(api: ApiRequest, found: Episode) -> dict[str, Any]:
+def api_document(api: ApiRequest, found: Episode) -> dict[str, Any]:
+    """The episode's document as the API gives it (feed_url absolute on the public address)."""
     return episode_document(
         api.session,
         found,
@@ -114,13 +115,11 @@ def _document(api: ApiRequest, found: Episode) -> dict[str, Any]:
 
 
 def _episode_id(api: ApiRequest) -> int:
-    raw = str(api.path_params["episode_id"])
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
-        raise ApiError(400, f"an episode id is a whole number from 1 to {MAX_ID}, got {raw!r}")
-    return int(raw)
+    return parse_episode_id(api.path_params["episode_id"])
 
 
-def _episode(api: ApiRequest, episode_id: int) -> Episode:
+def find_episode(api: ApiRequest, episode_id: int) -> Episode:
+    """The episode, or 404."""
     found = api.session.get(Episode, episode_id)
     if found is None:
         raise ApiError(404, f"no episode with id {episode_id}")

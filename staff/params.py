@@ -36,6 +36,23 @@ def parse_reference(value: str) -> str:
     return value
 
 
+def row_id(value: object) -> int | None:
+    """A row id as a path or a form sends it: a whole number from 1 to MAX_ID (larger would overflow
+    PostgreSQL's integer column: an error, not a miss), or None."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def parse_episode_id(value: object) -> int:
+    """An episode id from a path; 400 for anything but a row id."""
+    found = row_id(str(value))
+    if found is None:
+        raise ApiError(400, f"an episode id is a whole number from 1 to {MAX_ID}, got {str(value)!r}")
+    return found
+
+
 def parse_since(value: str | None, *, timezone: tzinfo) -> datetime | None:
     """An ISO 8601 date or datetime, in UTC; without a zone it is read in the deployment's local time."""
     if value is None or not value.strip():

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hotline.episode_edits import AnswerChoice, EpisodeEdit, SegmentEdit, Trim
+from staff.params import row_id
 from staff.web.page import PageRequest
 
-MAX_ID = 2**31 - 1
 NO_ANSWER = ""  # the answer select's value for "no answer airs"
 SEGMENT_FIELDS = ("trim_first", "trim_last", "voice", "lines", "answer")
 CHOSEN_LISTED = "chosen_listed"  # present when the form lists the chosen segments (possibly none)
@@ -48,12 +48,12 @@ def read_form(page: PageRequest, document: Mapping[str, Any]) -> EpisodeForm:
     current_order = [s["id"] for s in document["chosen"]]
     posted = current_order  # a form without the list (a script's) keeps the order
     if CHOSEN_LISTED in page.form:
-        posted = [i for i in (_id(v) for v in page.form.getlist("chosen")) if i is not None and i in shown]
+        posted = [i for i in (row_id(v) for v in page.form.getlist("chosen")) if i is not None and i in shown]
     order, moved = _reordered(posted, page.field("action"), shown)
     errors: dict[str, str] = {}
     changes = [c for sid in posted if (c := _segment_change(page, shown[sid], errors)) is not None]
     edit = EpisodeEdit(
-        version=_id(page.field("version")) or 0,
+        version=row_id(page.field("version")) or 0,
         title=_changed(_posted(page, "title"), document["title"]),
         intro=_changed(_posted(page, "intro"), document["intro"]),
         outro=_changed(_posted(page, "outro"), document["outro"]),
@@ -68,7 +68,7 @@ def read_form(page: PageRequest, document: Mapping[str, Any]) -> EpisodeForm:
 def _reordered(posted: list[int], action: str, shown: Mapping[int, Any]) -> tuple[list[int], int | None]:
     """The chosen order after the button pressed: up, down, remove, add (at the end) or plain save."""
     verb, _, raw = action.partition(":")
-    target = _id(raw)
+    target = row_id(raw)
     order = list(posted)
     if target is None or target not in shown:
         return order, None
@@ -126,7 +126,7 @@ def _answer(value: str) -> AnswerChoice | None:
     if value == NO_ANSWER:
         return AnswerChoice(None)
     raw_id, _, airs = value.partition(":")
-    response_id = _id(raw_id)
+    response_id = row_id(raw_id)
     return AnswerChoice(response_id, airs) if response_id is not None and airs else None
 
 
@@ -148,13 +148,6 @@ def _posted(page: PageRequest, name: str) -> str | None:
 
 def _index(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
-
-
-def _id(raw: str | Any) -> int | None:
-    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 10:
-        return None
-    value = int(raw)
-    return value if 1 <= value <= MAX_ID else None
 
 
 def typed_values(page: PageRequest, segment_ids: Sequence[int]) -> dict[str, str]:

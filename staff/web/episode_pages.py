@@ -19,6 +19,7 @@ from hotline.episodes import draft_episode
 from hotline.iso_weeks import parse_week, week_of
 from hotline.models import Episode, utcnow
 from hotline.review_errors import Conflict, Invalid, ReviewRefused, http_status
+from staff.params import row_id
 from staff.web import episode_build_pages as builds
 from staff.web.episode_forms import read_form, typed_values
 from staff.web.episode_view import VOICES, build_view, load_document
@@ -176,8 +177,8 @@ def _render(page: PageRequest, view: object, episode: Episode, *, status_code: i
 
 
 def _episode(page: PageRequest) -> Episode:
-    raw = str(page.path_params["episode_id"])
-    found = page.session.get(Episode, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
+    episode_id = row_id(str(page.path_params["episode_id"]))
+    found = page.session.get(Episode, episode_id) if episode_id is not None else None
     if found is None:
         raise PageError(404, page.gettext("No episode has this number."))
     return found

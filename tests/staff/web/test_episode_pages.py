@@ -108,6 +108,8 @@ def test_only_producers_and_admins_open_the_episode_pages(client: TestClient, se
     log_in(client, PRODUCER)
     episode_id = _draft(client)
     assert 'href="/episodes"' in client.get("/account/password").text  # the nav link
+    for beyond in ("0", "2147483648", "9999999999"):  # no such row, and none PostgreSQL's integer could hold
+        assert client.get(f"/episodes/{beyond}").status_code == 404, beyond
     client.cookies.clear()
     log_in(client, "admin@example.org")
     assert client.get(f"/episodes/{episode_id}").status_code == 200
