@@ -46,6 +46,7 @@ class AuditAction(StrEnum):
     COMPLAINT_ROUTED = "complaint_routed"
     EPISODE_DRAFTED = "episode_drafted"
     EPISODE_EDITED = "episode_edited"
+    EPISODE_BUILD_REQUESTED = "episode_build_requested"
     EPISODE_PUBLISHED = "episode_published"
 
 

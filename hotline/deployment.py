@@ -6,7 +6,9 @@ deployment file stops the service with a clear message instead of confusing a ca
 
 from __future__ import annotations
 
+import re
 import tomllib
+from datetime import time
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -112,6 +114,7 @@ class CalledNumber(_Strict):
 
 STATION_CODE = r"^[a-z0-9][a-z0-9_-]{0,39}$"  # in URLs, job ids and feed paths
 ENV_NAME = r"^[A-Z_][A-Z0-9_]{0,99}$"
+CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"  # "HH:MM", 24-hour
 JINGLE_KINDS = ("intro", "outro", "between")
 
 
@@ -161,6 +164,22 @@ class Station(_Strict):
     # EPISODE_TRUE_PEAK_DBTP): e.g. -16 LUFS for a station that only publishes a podcast.
     loudness_lufs: float | None = Field(default=None, gt=-70.0, lt=0.0)
     true_peak_dbtp: float | None = Field(default=None, ge=-20.0, le=0.0)
+    # When the show airs, in the deployment's time zone: the weekday of each episode's ISO week (1 = Monday …
+    # 7 = Sunday) and the local time. The run sheet, the audio's dates and "aired on" follow it (hotline.air_dates).
+    air_weekday: int = Field(default=7, ge=1, le=7, description="ISO weekday: 1 = Monday … 7 = Sunday")
+    air_time: str = Field(default="12:00", description='local time, "HH:MM" (24-hour)')
+
+    @field_validator("air_time")
+    @classmethod
+    def _clock(cls, v: str) -> str:
+        if not re.fullmatch(CLOCK_TIME, v):
+            raise ValueError(f'air_time is the local time as "HH:MM" (24-hour, 00:00 to 23:59), got {v!r}')
+        return v
+
+    def air_clock(self) -> time:
+        """`air_time` as a time of day (already checked)."""
+        hours, minutes = self.air_time.split(":")
+        return time(int(hours), int(minutes))
 
 
 class RecordingLimits(_Strict):

@@ -78,7 +78,7 @@ def request_build(session: Session, *, episode: Episode, actor: Actor, now: date
     if not claimed:
         raise Conflict(f"the episode changed meanwhile and is now {episode.status}")
     record(
-        session, actor, AuditAction.EPISODE_EDITED, object_type="episode",
+        session, actor, AuditAction.EPISODE_BUILD_REQUESTED, object_type="episode",
         object_id=f"{episode.station} {episode.week}", after="package build requested",
     )  # fmt: skip
     return True

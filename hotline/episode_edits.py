@@ -4,18 +4,20 @@ Edits name the episode version they were made on; the version is bumped by a con
 producers editing the same draft the second is refused (Conflict → 409) instead of silently overwriting
 the first. Everything is checked before anything is applied: a trim must lie inside the words of the
 complaint's current transcript, the voice must be one of the treatments, the answer must be one of the
-complaint's own responses and have what is to air (audio or text). Nothing is written on a refusal.
+complaint's own responses and have what is to air (audio or text); a moved air date must lie within the
+episode's ISO week or a week either side (hotline.air_dates). Nothing is written on a refusal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from hotline.air_dates import check_air_date
 from hotline.audit import Actor, AuditAction, record
 from hotline.models import AnswerAirs, Complaint, Episode, EpisodeSegment, EpisodeStatus, Response, VoiceTreatment
 from hotline.review_errors import Conflict, Invalid
@@ -40,6 +42,11 @@ class AnswerChoice:
 
 
 @dataclass(frozen=True)
+class AirDateChange:
+    day: date | None  # None: back to the station's weekday
+
+
+@dataclass(frozen=True)
 class SegmentEdit:
     segment_id: int
     trim: Trim | None = None  # None: unchanged; Trim() = the whole clip
@@ -54,6 +61,7 @@ class EpisodeEdit:
     title: str | None = None
     intro: str | None = None
     outro: str | None = None
+    air_date: AirDateChange | None = None  # None: unchanged
     chosen: Sequence[int] | None = None  # segment ids in show order; the others are unchosen
     segments: Sequence[SegmentEdit] = field(default_factory=tuple)
 
@@ -63,6 +71,8 @@ def edit_episode(session: Session, *, episode: Episode, edit: EpisodeEdit, now: 
     if episode.status != EpisodeStatus.DRAFT:
         raise Conflict(f"the episode is {episode.status}: only a draft can be edited")
     _check_lengths(edit)
+    if edit.air_date is not None and edit.air_date.day is not None:
+        check_air_date(edit.air_date.day, episode.week)
     segments = {
         s.id: s for s in session.exec(select(EpisodeSegment).where(EpisodeSegment.episode_id == episode.id)).all()
     }
@@ -84,6 +94,8 @@ def edit_episode(session: Session, *, episode: Episode, edit: EpisodeEdit, now: 
     for name in ("title", "intro", "outro"):
         if (value := getattr(edit, name)) is not None:
             setattr(episode, name, value.strip())
+    if edit.air_date is not None:
+        episode.air_date = edit.air_date.day
     if chosen is not None:
         for segment_id, segment in segments.items():
             position = chosen.index(segment_id) + 1 if segment_id in chosen else None
@@ -99,6 +111,9 @@ def edit_episode(session: Session, *, episode: Episode, edit: EpisodeEdit, now: 
     summary = f"version {episode.version}: {len(edit.segments)} segments changed"
     if chosen is not None:
         summary += f", {len(chosen)} chosen"
+    if edit.air_date is not None:
+        moved = edit.air_date.day.isoformat() if edit.air_date.day is not None else "the station's weekday"
+        summary += f", air date {moved}"
     where = f"{episode.station} {episode.week}"
     record(session, actor, AuditAction.EPISODE_EDITED, object_type="episode", object_id=where, after=summary)
     return episode

@@ -5,7 +5,9 @@ queue_workers.episode_publish_jobs). The episode moves built → published by a 
 producers pressing "publish" at once publish it once; publishing a published episode changes nothing.
 
 Each chosen segment whose caller (still) consents to broadcast gets its complaint's `aired_at` set to the
-moment of publication: the status line tells the caller their issue was discussed on air, and when. The
+moment the show airs (its air date at the station's air time, hotline.air_dates), not the moment of
+publication: a show published on Friday for Sunday airs on Sunday. The status line tells the caller their
+issue was discussed on air, and when, once that moment has passed (aired_date). The
 status follows the lifecycle (hotline.lifecycle): an `answered` complaint moves to `aired` (with its history
 row and audit event, as a staff move would); a complaint in any other status — still routed and awaiting
 its provider, already closed, or back in review — keeps its status and gets only `aired_at`, because airing
@@ -27,9 +29,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
+from hotline.air_dates import air_moment
 from hotline.audio_store import AudioStore
 from hotline.audit import Actor, AuditAction, record
+from hotline.deployment import Deployment
 from hotline.episode_queries import segments
+from hotline.episodes import station_of
 from hotline.lifecycle import change_status
 from hotline.models import Complaint, ComplaintStatus, Episode, EpisodeSegment, EpisodeStatus
 from hotline.models.common import ensure_aware, saved_id
@@ -90,13 +95,16 @@ class AiredSegment:
     area: str | None
 
 
-def publish_episode(session: Session, *, episode: Episode, actor: Actor, now: datetime) -> Publication:
+def publish_episode(
+    session: Session, *, episode: Episode, deployment: Deployment, actor: Actor, now: datetime
+) -> Publication:
     """Publish a built episode and mark its chosen complaints aired (no commit); a published one is left alone."""
     if episode.status == EpisodeStatus.PUBLISHED:
         return Publication(episode=episode, aired=[], newly_published=False)
     if episode.status != EpisodeStatus.BUILT:
         raise Conflict(f"the episode is {episode.status}: only a built episode can be published; build it first")
     episode_id = saved_id(episode)
+    airs_at = air_moment(episode, station_of(deployment, episode.station), timezone=deployment.timezone)
     claimed = session.exec(
         update(Episode)
         .where(col(Episode.id) == episode_id, col(Episode.status) == EpisodeStatus.BUILT)
@@ -113,8 +121,8 @@ def publish_episode(session: Session, *, episode: Episode, actor: Actor, now: da
         session.exec(
             update(Complaint)
             .where(col(Complaint.id).in_(complaint_ids))
-            .where(or_(col(Complaint.aired_at).is_(None), col(Complaint.aired_at) < now))
-            .values(aired_at=now)
+            .where(or_(col(Complaint.aired_at).is_(None), col(Complaint.aired_at) < airs_at))
+            .values(aired_at=airs_at)
         )
     where = f"{episode.station} {episode.week}"
     for row in aired:
@@ -204,10 +212,11 @@ def record_delivery(session: Session, *, episode_id: int, error: str, now: datet
     session.exec(update(Episode).where(col(Episode.id) == episode_id).values(**values))
 
 
-def aired_date(connection: Connection, *, complaint_id: int, timezone: str) -> date | None:
-    """The local date (in the deployment's zone) a complaint was last discussed on air, or None."""
+def aired_date(connection: Connection, *, complaint_id: int, timezone: str, now: datetime) -> date | None:
+    """The local date (in the deployment's zone) a complaint was last discussed on air, or None — also while
+    that show has not aired yet (published ahead of its air time), so no caller hears it aired before it did."""
     aired_at = connection.execute(
         select(_COMPLAINTS.c.aired_at).where(_COMPLAINTS.c.id == complaint_id)
     ).scalar_one_or_none()
     moment = ensure_aware(aired_at)
-    return moment.astimezone(ZoneInfo(timezone)).date() if moment is not None else None
+    return moment.astimezone(ZoneInfo(timezone)).date() if moment is not None and moment <= now else None

@@ -5,14 +5,17 @@ Steps, one webhook each and each one transaction (ivr.webhook):
                 then the newest response — its recorded audio through a signed, expiring link, else its text;
   answer-menu   1 plays the answer again, 2 asks whether the caller is satisfied;
   feedback      1 satisfied, 2 not: stored once per call (hotline.feedback), then goodbye.
-A complaint discussed on the radio (aired_at, set when its episode was published) adds one sentence after the
-status: that it was discussed on air, and the date, said in the caller's language.
+A complaint discussed on the radio (aired_at: its episode's air moment, set when the episode was published) adds
+one sentence after the status: that it was discussed on air, and the date, said in the caller's language. A show
+published ahead of its air time claims nothing yet: no sentence, and the status is said as `answered` (the only
+status that becomes `aired`) until the show has aired.
 Every step is safe under Twilio's retries: the look-up is counted once per call and menu attempt, and the
 feedback once per call. The reference travels in our own action URLs, which Twilio signs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from babel.core import UnknownLocaleError
@@ -23,7 +26,7 @@ from hotline.answer_tokens import answer_token
 from hotline.audio_store import AudioStore
 from hotline.episode_publishing import aired_date
 from hotline.feedback import record_feedback
-from hotline.models import CallOutcome
+from hotline.models import CallOutcome, ComplaintStatus, utcnow
 from hotline.privacy import protector_for
 from hotline.references import is_valid_reference
 from hotline.status_lookups import StatusAnswer, look_up, status_answer
@@ -50,8 +53,10 @@ def _status_name(voice: Voice, status: str) -> str:
 
 
 def _answer(hook: Webhook, voice: Voice, found: StatusAnswer, *, with_status: bool) -> str:
-    status_name = _status_name(voice, found.status)
     aired = _aired_on(hook, found) if with_status else None
+    if found.status == ComplaintStatus.AIRED and aired is None:  # published, but the show has not aired yet
+        found = dataclasses.replace(found, status=ComplaintStatus.ANSWERED)
+    status_name = _status_name(voice, found.status)
     if aired is not None:
         return str(_aired_screen(hook, voice, found, aired))
     if found.answer is None:
@@ -73,7 +78,7 @@ def _answer_screen(hook: Webhook, voice: Voice, found: StatusAnswer, *, status_n
 
 def _aired_on(hook: Webhook, found: StatusAnswer) -> date | None:
     timezone = hook.settings.deployment.timezone
-    return aired_date(hook.connection, complaint_id=found.complaint_id, timezone=timezone)
+    return aired_date(hook.connection, complaint_id=found.complaint_id, timezone=timezone, now=utcnow())
 
 
 def _aired_screen(hook: Webhook, voice: Voice, found: StatusAnswer, aired: date) -> VoiceResponse:

@@ -5,7 +5,8 @@ Thin: the feed is radio_segments.station_feed, the upload radio_segments.azuraca
 .episode_publishing. The feed is rebuilt whole from every published episode of the station and replaces the
 stored one atomically (AudioStore.put), so a retry or a second publish simply writes the current truth. A
 failed try records its reason on the episode (delivery_error, shown with the episode) and raises, so RQ retries
-with the back-off of queue_workers.dispatch; a successful try clears it and sets delivered_at.
+with the back-off of queue_workers.dispatch; a successful try clears it and sets delivered_at. Each MP3 AzuraCast
+accepts is noted on the episode at once (hotline.playout_uploads), so a retry sends only the files it lacks.
 """
 
 from __future__ import annotations
@@ -30,9 +31,17 @@ from hotline.episode_publishing import (
 )
 from hotline.models import Episode, EpisodeStatus, utcnow
 from hotline.models.common import ensure_aware, saved_id
+from hotline.playout_uploads import record_uploaded, uploaded_files
 from hotline.settings import Settings
 from queue_workers.context import current_context
-from radio_segments.azuracast import AzuraCastStation, Upload, file_upload, package_uploads, upload_files
+from radio_segments.azuracast import (
+    AzuraCastStation,
+    Upload,
+    file_upload,
+    package_uploads,
+    still_to_send,
+    upload_files,
+)
 from radio_segments.station_feed import PublishedEpisode, StationInfo, station_feed
 
 log = logging.getLogger(__name__)
@@ -67,8 +76,7 @@ def after_publish(episode_id: int) -> str:
                 api_key=_api_key(station.azuracast.api_key_env),
             )
             folder = f"{AZURACAST_FOLDER}/{station.code}/{week}"
-            uploaded = upload_files(target, _uploads(ctx.store, episode_id, package_key, folder))
-            summary += f"; {len(uploaded)} MP3s uploaded to AzuraCast"
+            summary += _upload(ctx.engine, target, episode_id, _uploads(ctx.store, episode_id, package_key, folder))
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
         _record(ctx.engine, episode_id, reason)
@@ -77,6 +85,18 @@ def after_publish(episode_id: int) -> str:
     _record(ctx.engine, episode_id, "")
     log.info("episode %s delivered: %s", episode_id, summary)
     return summary
+
+
+def _upload(engine: Engine, target: AzuraCastStation, episode_id: int, uploads: list[Upload]) -> str:
+    """Send what AzuraCast lacks, noting each accepted file at once; the summary's words for the job's result."""
+    pending = still_to_send(uploads, uploaded_files(engine, episode_id=episode_id))
+
+    def taken(upload: Upload) -> None:
+        record_uploaded(engine, episode_id=episode_id, path=upload.path, sha256=upload.sha256)
+
+    sent = upload_files(target, pending, on_uploaded=taken)
+    kept = len(uploads) - len(pending)
+    return f"; {len(sent)} MP3s uploaded to AzuraCast" + (f" ({kept} already there)" if kept else "")
 
 
 def _record(engine: Engine, episode_id: int, error: str) -> None:

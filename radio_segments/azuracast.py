@@ -4,14 +4,17 @@ AzuraCast takes one file per request: `POST {base}/api/station/{id}/files` with 
 {"path": "dir/file.mp3", "file": "<base64>"} and the key in `X-API-Key` (see TECH-NOTES). A plain function with
 timeouts: a refused or failed upload raises AzuraCastUploadError naming the file and AzuraCast's answer, and the job
 that called it records that on the episode and lets RQ retry. Uploading the same path again replaces the file,
-so a retry after a partial upload is safe.
+so a retry after a partial upload is safe; it is also wasteful (a 60-minute rough cut is ~77 MB of base64), so
+the caller is told of each accepted file (`on_uploaded`, to keep it) and `still_to_send` drops the files whose
+path and bytes (sha256) AzuraCast already took, while a rebuilt file with other bytes is sent again.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -38,6 +41,10 @@ class Upload:
     path: str  # where AzuraCast files it, e.g. fixmyservice/khovd/2026-W48/rough-cut.mp3
     data: bytes
 
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
 
 def file_upload(folder: str, file: Path) -> Upload:
     return Upload(path=f"{folder}/{file.name}", data=file.read_bytes())
@@ -54,8 +61,16 @@ def package_uploads(package: Path, folder: str, *, besides: Sequence[str] = ()) 
     return uploads
 
 
-def upload_files(station: AzuraCastStation, uploads: Sequence[Upload]) -> list[str]:
-    """Upload each file in turn; returns the paths uploaded, or raises AzuraCastUploadError at the first failure."""
+def still_to_send(uploads: Sequence[Upload], taken: Mapping[str, str]) -> list[Upload]:
+    """The uploads AzuraCast does not have yet: `taken` maps each path it accepted to the sha256 of those bytes."""
+    return [upload for upload in uploads if taken.get(upload.path) != upload.sha256]
+
+
+def upload_files(
+    station: AzuraCastStation, uploads: Sequence[Upload], *, on_uploaded: Callable[[Upload], None] | None = None
+) -> list[str]:
+    """Upload each file in turn, calling `on_uploaded` after each one AzuraCast accepted; returns the paths
+    uploaded, or raises AzuraCastUploadError at the first failure (the files before it stay uploaded)."""
     timeout = httpx.Timeout(TRANSFER_SECONDS, connect=CONNECT_SECONDS)
     url = f"{station.base_url}/api/station/{station.station_id}/files"
     headers = {"X-API-Key": station.api_key, "Accept": "application/json"}
@@ -71,4 +86,6 @@ def upload_files(station: AzuraCastStation, uploads: Sequence[Upload]) -> list[s
                 reason = response.text.strip().replace("\n", " ")[:MAX_REASON]
                 raise AzuraCastUploadError(f"AzuraCast refused {upload.path}: HTTP {response.status_code} {reason}")
             done.append(upload.path)
+            if on_uploaded is not None:
+                on_uploaded(upload)
     return done

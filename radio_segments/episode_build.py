@@ -13,12 +13,13 @@ so the page sees the build move; the audio work runs outside any transaction.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from hotline.air_dates import air_date
 from hotline.audio_store import AudioStore
 from hotline.clip_points import clip_points
 from hotline.complaint_audio import stored_audio
@@ -28,7 +29,6 @@ from hotline.episode_publishing import rough_cut_key
 from hotline.episode_queries import HeardWords, SegmentRow, heard_words, responses_of, segments
 from hotline.episodes import station_of
 from hotline.host_lines import name_in
-from hotline.iso_weeks import parse_week
 from hotline.models import AnswerAirs, Complaint, Episode, Provider, Response, VoiceTreatment
 from hotline.places import PlaceDirectory
 from radio_segments.episode_package import (
@@ -46,11 +46,6 @@ SOUM_LEVELS = frozenset({"soum", "district"})  # the finest place anything that 
 CHARACTERS_PER_SECOND = 14.0  # a host reading aloud, for the scripted length of live lines
 CUE_WORDS = 3  # words of the in- and out-cue
 ISO_639_2 = {"mn": "mon", "km": "khm", "ko": "kor", "en": "eng", "ru": "rus"}
-
-
-def broadcast_date(week: str) -> date:
-    """The day an episode airs: the last day of its ISO week (it covers the week's calls). Never "now"."""
-    return parse_week(week).monday() + timedelta(days=6)
 
 
 def reading_seconds(text: str) -> float:
@@ -136,7 +131,7 @@ def package_spec(
         title=episode.title or f"{station.name} {episode.week}",
         station_name=station.name,
         station_language=station.language,
-        broadcast_date=broadcast_date(episode.week),
+        broadcast_date=air_date(episode, station),  # the producer's or the station's day, never "now"
         intro=_spoken(episode.intro),
         segments=tuple(segment for segment, _ in built),
         how_to_call=_how_to_call(deployment, station),

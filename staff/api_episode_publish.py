@@ -49,7 +49,7 @@ def publish(api: ApiRequest) -> dict[str, Any]:
     episode = find_episode(api, parse_episode_id(api.path_params["episode_id"]))
     if rough_cut_missing(episode, AudioStore(api.settings.audio_dir)):
         raise Conflict("the episode's package has no rough cut MP3 in the audio store: build it again")
-    publish_episode(api.session, episode=episode, actor=api.actor, now=utcnow())
+    publish_episode(api.session, episode=episode, deployment=api.settings.deployment, actor=api.actor, now=utcnow())
     api.session.commit()  # the published rows exist before the delivery job may run
     jobs = api.services.jobs if api.services is not None else None
     request_delivery(api.session, episode_id=episode.id or 0, jobs=jobs, now=utcnow())

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from hotline.air_dates import parse_air_date
 from hotline.audio_store import AudioStore
 from hotline.episode_builds import build_progress, package_ready, request_build
-from hotline.episode_edits import AnswerChoice, EpisodeEdit, SegmentEdit, Trim, edit_episode
+from hotline.episode_edits import AirDateChange, AnswerChoice, EpisodeEdit, SegmentEdit, Trim, edit_episode
 from hotline.episode_queries import episodes as list_episodes
 from hotline.episodes import draft_episode, station_of
 from hotline.iso_weeks import parse_week, week_of
@@ -22,7 +23,7 @@ from staff.episode_documents import episode_document, episode_summary
 from staff.json_body import int_field, json_object, optional_string, string_field
 from staff.params import MAX_ID, parse_episode_id
 
-EDIT_FIELDS = frozenset({"version", "title", "intro", "outro", "chosen", "segments"})
+EDIT_FIELDS = frozenset({"version", "title", "intro", "outro", "air_date", "chosen", "segments"})
 SEGMENT_FIELDS = frozenset({"id", "trim", "voice", "host_lines", "answer"})
 MAX_WORD_INDEX = 100_000
 
@@ -54,7 +55,8 @@ def episodes(api: ApiRequest) -> dict[str, Any]:
     if week is not None:
         week = str(parse_week(week))
     found = list_episodes(api.session, station=station, week=week)
-    return {"items": [episode_summary(e, base_url=api.settings.public_base_url) for e in found]}
+    deployment, base_url = api.settings.deployment, api.settings.public_base_url
+    return {"items": [episode_summary(e, deployment=deployment, base_url=base_url) for e in found]}
 
 
 def episode(api: ApiRequest) -> dict[str, Any]:
@@ -63,13 +65,14 @@ def episode(api: ApiRequest) -> dict[str, Any]:
 
 
 def change_episode(api: ApiRequest) -> dict[str, Any]:
-    """Apply a producer's edits to a draft: chosen segments and order, trims, voices, host lines, answers."""
+    """Apply a producer's edits to a draft: air date, chosen segments and order, trims, voices, host lines, answers."""
     body = json_object(api.body, allowed=EDIT_FIELDS)
     edit = EpisodeEdit(
         version=int_field(body, "version", minimum=1, maximum=MAX_ID),
         title=optional_string(body, "title"),
         intro=optional_string(body, "intro"),
         outro=optional_string(body, "outro"),
+        air_date=_air_date(body["air_date"]) if "air_date" in body else None,
         chosen=_ids(body["chosen"], "chosen") if "chosen" in body else None,
         segments=[_segment_edit(item) for item in _list(body.get("segments", []), "segments")],
     )
@@ -137,6 +140,11 @@ def _segment_edit(item: Any) -> SegmentEdit:
         host_lines=optional_string(body, "host_lines"),
         answer=None if answer is ... else _answer(answer),
     )
+
+
+def _air_date(value: Any) -> AirDateChange:
+    """ "YYYY-MM-DD" moves the show to that day; null puts it back on the station's weekday."""
+    return AirDateChange(None if value is None else parse_air_date(value))
 
 
 def _trim(value: Any) -> Trim:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from hotline.air_dates import air_date, air_moment
 from hotline.clip_points import clip_points
 from hotline.deployment import Deployment
 from hotline.episode_publishing import feed_path
@@ -24,8 +25,10 @@ from staff.endpoint import jsonable
 SOUM_LEVELS = frozenset({"soum", "district"})  # the finest place a producer or a listener is told
 
 
-def episode_summary(episode: Episode, *, base_url: str = "") -> dict[str, Any]:
+def episode_summary(episode: Episode, *, deployment: Deployment, base_url: str = "") -> dict[str, Any]:
     """An episode without its segments, for lists; `base_url` (the public address) makes `feed_url` absolute."""
+    station = deployment.station(episode.station)
+    airs = air_date(episode, station) if station is not None else episode.air_date
     package = None
     if episode.package_key is not None:
         package = {"bytes": episode.package_bytes, "sha256": episode.package_sha256}
@@ -34,6 +37,11 @@ def episode_summary(episode: Episode, *, base_url: str = "") -> dict[str, Any]:
             "id": episode.id,
             "station": episode.station,
             "week": episode.week,
+            # The day it airs (the producer's if moved, else the station's weekday) and that moment in UTC;
+            # air_date_override is the producer's date alone (null: the station's day), what PATCH sets.
+            "air_date": airs.isoformat() if airs is not None else None,
+            "airs_at": air_moment(episode, station, timezone=deployment.timezone) if station is not None else None,
+            "air_date_override": episode.air_date.isoformat() if episode.air_date is not None else None,
             "status": episode.status,
             "title": episode.title,
             "version": episode.version,
@@ -77,7 +85,7 @@ def episode_document(
         for row in rows
     ]
     return {
-        **episode_summary(episode, base_url=base_url),
+        **episode_summary(episode, deployment=deployment, base_url=base_url),
         "intro": episode.intro,
         "outro": episode.outro,
         "chosen": [d for d in documents if d["chosen"]],

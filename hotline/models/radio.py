@@ -8,7 +8,7 @@ edits against each other (optimistic concurrency: a PATCH names the version it r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -56,6 +56,8 @@ class Episode(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     station: str = Field(max_length=40)  # a station code of the deployment
     week: str = Field(max_length=8)  # ISO week, "2026-W48"
+    # The producer's air date when the show moves; None: the station's weekday in the week (hotline.air_dates).
+    air_date: date | None = None
     status: str = status_column(EpisodeStatus.DRAFT)
     title: str = Field(default="", max_length=300)
     intro: str = Field(default="", sa_type=Text)  # the host's opening lines
@@ -83,6 +85,9 @@ class Episode(SQLModel, table=True):
     # succeeds (RQ retries); delivered_at is the last success.
     delivery_error: str = Field(default="", max_length=2000)
     delivered_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # What AzuraCast has taken of this episode: its path there → the sha256 of the bytes sent. Written after
+    # each accepted file, so a retry sends only the files it lacks (or whose bytes changed).
+    azuracast_uploaded: dict[str, str] | None = json_column()
 
 
 class EpisodeSegment(SQLModel, table=True):

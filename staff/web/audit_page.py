@@ -31,6 +31,10 @@ ACTION_LABELS: Mapping[str, str] = {
     AuditAction.PASSWORD_RESET: N_("Reset a password"),
     AuditAction.TOKEN_ISSUED: N_("Issued an API token"),
     AuditAction.TOKEN_REVOKED: N_("Revoked an API token"),
+    AuditAction.EPISODE_DRAFTED: N_("Drafted a radio episode"),
+    AuditAction.EPISODE_EDITED: N_("Edited a radio episode"),
+    AuditAction.EPISODE_BUILD_REQUESTED: N_("Asked for a radio episode's package"),
+    AuditAction.EPISODE_PUBLISHED: N_("Published a radio episode"),
 }
 
 

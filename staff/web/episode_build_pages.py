@@ -47,7 +47,10 @@ def publish(page: PageRequest, episode: Episode) -> Response:
     """Publish a built episode (its complaints are marked aired), then ask for its delivery (feed, playout)."""
     if rough_cut_missing(episode, AudioStore(page.settings.audio_dir)):
         raise Conflict(page.gettext("The package has no rough cut to publish: build the episode again."))
-    publish_episode(page.session, episode=episode, actor=Actor.of(page.user, address=page.address), now=utcnow())
+    publish_episode(
+        page.session, episode=episode, deployment=page.settings.deployment,
+        actor=Actor.of(page.user, address=page.address), now=utcnow(),
+    )  # fmt: skip
     page.session.commit()  # the published rows exist before the delivery job may run
     queued = request_delivery(page.session, episode_id=episode.id or 0, jobs=page.jobs, now=utcnow())
     done = "published" if queued else "delivery_not_queued"

@@ -3,8 +3,9 @@
 Every button on the page (save, up, down, remove, add) submits the same form, so a reorder never loses
 what was typed in a text box: the typed fields and the move go out as one edit. Only fields that differ
 from the episode as the page showed it become part of the edit, so a segment the producer did not touch
-is not marked edited (a re-draft may still refresh it). Trims are checked here too, so a bad pair comes
-back beside its selects, in the producer's language, rather than as the core's message at the top.
+is not marked edited (a re-draft may still refresh it). Trims and the air date are checked here too, so a bad
+value comes back beside its input, in the producer's language, rather than as the core's message at the top.
+An air date left empty puts the show back on the station's weekday.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hotline.episode_edits import AnswerChoice, EpisodeEdit, SegmentEdit, Trim
+from hotline.air_dates import MOVE_DAYS, check_air_date, parse_air_date
+from hotline.episode_edits import AirDateChange, AnswerChoice, EpisodeEdit, SegmentEdit, Trim
+from hotline.review_errors import Invalid
 from staff.params import row_id
 from staff.web.page import PageRequest
 
@@ -57,12 +60,31 @@ def read_form(page: PageRequest, document: Mapping[str, Any]) -> EpisodeForm:
         title=_changed(_posted(page, "title"), document["title"]),
         intro=_changed(_posted(page, "intro"), document["intro"]),
         outro=_changed(_posted(page, "outro"), document["outro"]),
+        air_date=_air_date(page, document, errors),
         chosen=order if order != current_order else None,
         segments=changes,
     )
     if edit.title is not None and not edit.title.strip():
         errors["title"] = page.gettext("An episode needs a title.")
     return EpisodeForm(edit, moved, errors)
+
+
+def _air_date(page: PageRequest, document: Mapping[str, Any], errors: dict[str, str]) -> AirDateChange | None:
+    """The date typed if it differs from the one shown; empty = back to the station's day; None = unchanged."""
+    typed = _posted(page, "air_date")
+    if typed is None or typed.strip() == (document["air_date"] or ""):
+        return None
+    if not typed.strip():
+        return AirDateChange(None) if document["air_date_override"] is not None else None
+    try:
+        day = parse_air_date(typed)
+        check_air_date(day, document["week"])
+    except Invalid:
+        errors["air_date"] = page.gettext(
+            "Choose a day of the episode's week, or at most %(days)s days before or after it.", days=MOVE_DAYS
+        )
+        return None
+    return AirDateChange(day)
 
 
 def _reordered(posted: list[int], action: str, shown: Mapping[int, Any]) -> tuple[list[int], int | None]:
@@ -154,7 +176,7 @@ def typed_values(page: PageRequest, segment_ids: Sequence[int]) -> dict[str, str
     """What the producer changed in the form, by field name, to put back in the boxes when the save is refused.
     A field left as the page showed it (its hidden `shown_` twin) is not kept, so the newest state shows
     there instead of undoing what someone else saved meanwhile."""
-    names = ["title", "intro", "outro"]
+    names = ["title", "air_date", "intro", "outro"]
     for sid in segment_ids:
         names += [field_name(kind, sid) for kind in SEGMENT_FIELDS]
     typed = {}

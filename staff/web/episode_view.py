@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from hotline.air_dates import air_date_range, station_air_date
 from hotline.models import Episode, VoiceTreatment
 from staff.episode_documents import episode_document
 from staff.web.episode_forms import answer_value, field_name
@@ -24,6 +25,8 @@ VOICES = tuple(VoiceTreatment)
 class EpisodeView:
     document: dict[str, Any]
     station_name: str
+    station_day: str  # the station's weekday in the episode's week, where an empty air date puts the show
+    air_date_range: tuple[str, str]  # the first and last day the show may be moved to
     chosen: list[dict[str, Any]]
     candidates: list[dict[str, Any]]
     values: dict[str, str]  # form field name → the value it shows
@@ -50,14 +53,22 @@ def build_view(
     listed = {s["reference"] for s in [*document["chosen"], *document["candidates"]]}
     chosen = [_segment(s, listed) for s in document["chosen"]]
     candidates = [_segment(s, listed) for s in document["candidates"]]
-    shown = {"title": document["title"], "intro": document["intro"], "outro": document["outro"]}
+    shown = {
+        "title": document["title"],
+        "air_date": document["air_date"] or "",
+        "intro": document["intro"],
+        "outro": document["outro"],
+    }
     for segment in document["chosen"]:
         shown |= _form_values(segment)
     values = shown | {name: value for name, value in (typed or {}).items() if name in shown}
     station = page.settings.deployment.station(document["station"])
+    first, last = air_date_range(document["week"])
     return EpisodeView(
         document=document,
         station_name=station.name if station is not None else document["station"],
+        station_day=station_air_date(station, document["week"]).isoformat() if station is not None else "",
+        air_date_range=(first.isoformat(), last.isoformat()),
         chosen=chosen,
         candidates=candidates,
         values=values,

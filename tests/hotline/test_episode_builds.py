@@ -51,7 +51,7 @@ def test_a_request_queues_the_build_once_and_a_failed_try_keeps_its_error_until_
     assert client.post(f"/api/episodes/{episode_id}/build", headers=producer).status_code == 202  # under way
     assert jobs.episode_builds == [episode_id, episode_id]  # the dispatcher keeps one live job per episode
     audited = session.exec(select(AuditEvent).where(col(AuditEvent.after) == "package build requested")).all()
-    assert len(audited) == 1
+    assert [a.action for a in audited] == ["episode_build_requested"], "its own action, not an edit"
     edit = client.patch(f"/api/episodes/{episode_id}", json={"version": 1, "title": "x"}, headers=producer)
     assert edit.status_code == 409  # what is being cut cannot change meanwhile
 

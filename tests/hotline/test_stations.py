@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,19 @@ azuracast = { base_url = "https://radio.example.org/", station_id = 3, api_key_e
 def test_a_station_without_areas_serves_the_whole_country_and_defaults_to_six_segments(tmp_path: Path) -> None:
     station = _deployment(tmp_path, _station(areas="[]")).stations[0]
     assert station.areas == [] and station.segments == 6
+    assert (station.air_weekday, station.air_time, station.air_clock()) == (7, "12:00", time(12, 0)), "Sunday noon"
+
+
+def test_a_station_airs_on_its_weekday_and_time(tmp_path: Path) -> None:
+    station = _deployment(tmp_path, _station(extra='air_weekday = 3\nair_time = "07:45"')).stations[0]
+    assert (station.air_weekday, station.air_clock()) == (3, time(7, 45))
+
+
+def test_the_shipped_stations_air_at_a_sensible_local_time() -> None:
+    khovd = load_deployment(DEPLOYMENTS_DIR / "mongolia.toml").station("khovd")
+    talk_show = load_deployment(DEPLOYMENTS_DIR / "cambodia.toml").station("weekly-talk-show")
+    assert khovd is not None and (khovd.air_weekday, khovd.air_time) == (6, "11:00")
+    assert talk_show is not None and (talk_show.air_weekday, talk_show.air_time) == (6, "18:00")
 
 
 @pytest.mark.parametrize(
@@ -90,6 +104,11 @@ def test_a_station_without_areas_serves_the_whole_country_and_defaults_to_six_se
         (_station(extra='frequency = "101.5"'), "Extra inputs are not permitted"),
         (_station(extra="loudness_lufs = 5"), "less than 0"),
         (_station(extra="true_peak_dbtp = 1"), "less than or equal to 0"),
+        (_station(extra="air_weekday = 0"), "greater than or equal to 1"),
+        (_station(extra="air_weekday = 8"), "less than or equal to 7"),
+        (_station(extra='air_time = "24:00"'), 'air_time is the local time as "HH:MM"'),
+        (_station(extra='air_time = "9:30"'), 'air_time is the local time as "HH:MM"'),
+        (_station(extra='air_time = "12:60"'), 'air_time is the local time as "HH:MM"'),
         (
             _station(extra='azuracast = { base_url = "ftp://x", station_id = 1, api_key_env = "KEY" }'),
             "base_url must be an http",

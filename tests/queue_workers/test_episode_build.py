@@ -14,6 +14,7 @@ import io
 import json
 import subprocess
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from starlette.testclient import TestClient
 from wavinfo import WavInfoReader
 
 from fixmyservice.app import create_app
+from hotline.iso_weeks import parse_week
 from hotline.models import Complaint, Transcript
 from hotline.settings import Settings
 from queue_workers import context
@@ -85,8 +87,10 @@ def test_a_package_built_by_a_real_worker_from_real_calls(
 
         first, disguised, revoiced = (chosen[r] for r in consented)
         last = min(2, len(first["words"]) - 1)
+        moved_to = (parse_week(drafted["week"]).monday() + timedelta(days=1)).isoformat()  # off Demo FM's Sunday
         edit = {
             "version": drafted["version"],
+            "air_date": moved_to,
             "chosen": [first["id"], disguised["id"], revoiced["id"]],
             "segments": [
                 {"id": first["id"], "trim": {"first": 1, "last": last},
@@ -145,8 +149,9 @@ def test_a_package_built_by_a_real_worker_from_real_calls(
         # Independent readers: bext (wavinfo), ID3 (mutagen), the PDF (poppler).
         bext = WavInfoReader(str(files / clip["file"])).bext
         assert bext.description.startswith(first["reference"]) and bext.originator == "Demo FM"
-        assert bext.originator_date == manifest["episode"]["broadcast_date"]
+        assert bext.originator_date == manifest["episode"]["broadcast_date"] == moved_to, "the producer's air date"
         tag = ID3(files / clip["file"].replace(".wav", ".mp3"))
+        assert str(tag["TDRC"]) == moved_to
         assert str(tag["TPE1"]) == "Demo FM" and str(tag["TALB"]) == drafted["title"]
         assert str(tag["TRCK"]) == "1/3" and tag.getall("COMM")[0].text == [first["reference"]]
         text = subprocess.run(["pdftotext", str(files / "script.pdf"), "-"], capture_output=True, text=True, check=True)

@@ -5,12 +5,14 @@ AzuraCast itself cannot run offline here, so the test starts a small real HTTP s
 implements that one endpoint as AzuraCast documents it (`POST /api/station/{id}/files`, JSON {"path", "file"}
 with the file in base64, key in X-API-Key): it refuses a wrong key with 403 and keeps what it received, and the
 test compares the decoded bytes with the stored rough cut. A refused upload is recorded on the episode, and a
-later successful try clears it.
+later successful try clears it; a try that fails part-way leaves what AzuraCast took recorded, so the next try
+sends only the rest (and a file whose bytes changed again).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import threading
@@ -55,6 +57,7 @@ class FakeAzuraCast:
     url: str
     received: list[tuple[str, bytes]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    failing: str = ""  # a path the server fails with a 500, as a full disk or a crashed PHP worker would
 
 
 def _handler(state: FakeAzuraCast) -> type[BaseHTTPRequestHandler]:
@@ -70,6 +73,8 @@ def _handler(state: FakeAzuraCast) -> type[BaseHTTPRequestHandler]:
             body: dict[str, Any] = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             if set(body) != {"path", "file"} or not isinstance(body["path"], str):
                 return self._answer(400, {"message": "path and file are required"})
+            if body["path"] == state.failing:
+                return self._answer(500, {"message": "Internal server error"})
             state.received.append((body["path"], base64.b64decode(body["file"], validate=True)))
             self._answer(200, {"success": True, "message": "File uploaded."})
 
@@ -137,7 +142,7 @@ def _published(session: Session, settings: Settings, *, clips: int = 0) -> Episo
         store.put(episode.package_key, package.getvalue())
         session.add(episode)
         session.commit()
-    publish_episode(session, episode=episode, actor=SYSTEM, now=NOW)
+    publish_episode(session, episode=episode, deployment=settings.deployment, actor=SYSTEM, now=NOW)
     session.commit()
     return episode
 
@@ -230,6 +235,60 @@ def test_the_mp3_is_uploaded_to_azuracast_and_a_refusal_is_kept_on_the_episode_u
     assert clip == (tmp_path / "02.mp3").read_bytes() and clip.startswith(b"ID3")
     delivered = _episode(session, episode_id)
     assert delivered.delivery_error == "" and delivered.delivered_at is not None
+
+
+def _retry(settings: Settings, redis_conn: Redis, episode_id: int) -> Job:
+    retry = queue(QueueName.RADIO, redis_conn).enqueue("queue_workers.episode_publish_jobs.after_publish", episode_id)
+    run_worker(settings, burst=True, queues=[QueueName.RADIO], name=f"radio-{free_port()}")
+    retry.refresh()
+    return retry
+
+
+def test_a_retry_after_a_partial_upload_sends_only_what_azuracast_lacks(
+    tmp_path: Path, on_azuracast: Settings, redis_conn: Redis, session: Session, azuracast: FakeAzuraCast,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    settings = on_azuracast
+    monkeypatch.setenv(KEY_ENV, API_KEY)
+    episode = _published(session, settings, clips=2)
+    episode_id = episode.id or 0
+    folder = "fixmyservice/khovd/2026-W48"
+    azuracast.failing = f"{folder}/01.mp3"  # the second file of three fails
+
+    job = _deliver(settings, redis_conn, episode_id)
+    assert not job.is_finished
+    assert [path for path, _ in azuracast.received] == [f"{folder}/rough-cut.mp3"]
+    failed = _episode(session, episode_id)
+    assert f"AzuraCast refused {folder}/01.mp3: HTTP 500" in failed.delivery_error
+    rough_cut = AudioStore(settings.audio_dir).path(rough_cut_key(episode_id)).read_bytes()
+    assert failed.azuracast_uploaded == {f"{folder}/rough-cut.mp3": hashlib.sha256(rough_cut).hexdigest()}
+
+    azuracast.failing = ""
+    retry = _retry(settings, redis_conn, episode_id)
+    assert retry.is_finished, retry.get_status()
+    assert retry.return_value() == "feed of khovd: 1 episodes; 2 MP3s uploaded to AzuraCast (1 already there)"
+    assert [path for path, _ in azuracast.received] == [
+        f"{folder}/{name}" for name in ("rough-cut.mp3", "01.mp3", "02.mp3")
+    ]
+    delivered = _episode(session, episode_id)
+    assert delivered.delivery_error == "" and sorted(delivered.azuracast_uploaded or {}) == sorted(
+        f"{folder}/{name}" for name in ("01.mp3", "02.mp3", "rough-cut.mp3")
+    )
+
+    # The package's second clip now has other bytes (a rebuild): only that file goes again.
+    store = AudioStore(settings.audio_dir)
+    package = store.path(delivered.package_key or "")
+    with zipfile.ZipFile(package) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["clips/02.mp3"] = rough_cut_mp3(tmp_path / "02b.mp3", seconds=1, frequency=900).read_bytes()
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(rebuilt, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    store.put(delivered.package_key or "", rebuilt.getvalue())
+    again = _retry(settings, redis_conn, episode_id)
+    assert again.return_value() == "feed of khovd: 1 episodes; 1 MP3s uploaded to AzuraCast (2 already there)"
+    assert azuracast.received[-1] == (f"{folder}/02.mp3", members["clips/02.mp3"]) and len(azuracast.received) == 4
 
 
 def test_a_missing_api_key_is_reported_without_calling_azuracast(

@@ -233,6 +233,19 @@ def test_audit_page_lists_newest_first_filters_and_pages(
     assert admin_client.get("/admin/audit?after=2026-01-01T00:00:00_x").status_code == 400
 
 
+def test_the_radio_episode_actions_have_labels_and_filters(admin_client: TestClient, session: Session) -> None:
+    for action in (AuditAction.EPISODE_EDITED, AuditAction.EPISODE_BUILD_REQUESTED):
+        session.add(
+            AuditEvent(actor="producer@example.org", action=action, object_type="episode", object_id="khovd 2026-W48")
+        )
+    session.commit()
+    page = admin_client.get("/admin/audit?action=episode_build_requested")
+    assert page.status_code == 200 and page.text.count("<tr>") == 1 + 1
+    assert (
+        "<td>Asked for a radio episode's package</td>" in page.text and "Edited a radio episode</td>" not in page.text
+    )
+
+
 def test_staff_cannot_open_the_admin_pages(client: TestClient, staff_user: User) -> None:
     log_in(client, "staff@example.org")
     assert client.get("/admin/audit").status_code == 403

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html as html_module
 import re
 import wave
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -72,6 +72,7 @@ def _form(html: str) -> dict[str, str | list[str]]:
     for name, value in re.findall(r'<input type="hidden" name="(shown_\w+)" value="([^"]*)"', html):
         fields[name] = _unescape(value)
     fields["title"] = _value(html, "title")
+    fields["air_date"] = _value(html, "air_date")
     for name in ("intro", "outro", *re.findall(r'name="(lines_\d+)"', html)):
         found = re.search(rf'name="{name}"[^>]*>(.*?)</textarea>', html, re.S)
         assert found, name
@@ -213,6 +214,40 @@ def test_a_trim_saves_the_word_indices_and_shows_the_new_clip(producer: TestClie
     assert outside.status_code == 400 and "The transcript has 4 words" in outside.text
     saved = _segments(session, episode_id)[complaint.reference]
     assert (saved.trim_first_word, saved.trim_last_word, saved.host_lines) == (1, 2, segment.host_lines)
+
+
+def test_the_air_date_shows_the_stations_day_and_a_producer_moves_the_show(
+    producer: TestClient, session: Session
+) -> None:
+    reviewed(session)
+    episode_id = _draft(producer)
+    html = producer.get(f"/episodes/{episode_id}").text
+    assert 'name="air_date" value="2026-11-28" type="date" min="2026-11-16" max="2026-12-06"' in html
+    assert "airs on 2026-11-28" in html and "The station airs the show on 2026-11-28." in html
+    assert _save(producer, episode_id, _form(html)).status_code == 303
+    reread(session)
+    episode = session.get(Episode, episode_id)
+    assert episode is not None and episode.air_date is None, "an untouched date stays the station's"
+
+    moved = _save(
+        producer, episode_id, _form(producer.get(f"/episodes/{episode_id}").text) | {"air_date": "2026-11-29"}
+    )
+    assert moved.status_code == 303, moved.text
+    reread(session)
+    episode = session.get(Episode, episode_id)
+    assert episode is not None and episode.air_date == date(2026, 11, 29) and episode.version == 3
+    html = producer.get(f"/episodes/{episode_id}").text
+    assert 'name="air_date" value="2026-11-29"' in html and "airs on 2026-11-29" in html
+
+    far = _save(producer, episode_id, _form(html) | {"air_date": "2027-01-10", "intro": "Шинэ оршил"})
+    assert far.status_code == 400 and "or at most 7 days before or after it" in far.text
+    assert 'name="air_date" value="2027-01-10"' in far.text and "Шинэ оршил</textarea>" in far.text, "typed, kept"
+
+    cleared = _save(producer, episode_id, _form(html) | {"air_date": ""})
+    assert cleared.status_code == 303
+    reread(session)
+    episode = session.get(Episode, episode_id)
+    assert episode is not None and episode.air_date is None and episode.version == 4
 
 
 def test_a_stale_save_is_a_409_that_keeps_the_typed_text(producer: TestClient, session: Session) -> None:
