@@ -25,6 +25,7 @@ from datetime import date, time
 from pathlib import Path
 
 from hotline.transliteration import transliterate
+from radio_segments.file_digest import DigestWriter, FileDigest
 from radio_segments.loudness import Loudness
 from radio_segments.pcm import SAMPLE_RATE, Samples, to_pcm
 
@@ -99,8 +100,9 @@ def _loudness_fields(loudness: Loudness | None) -> tuple[int, int, int, int, int
     )
 
 
-def write(path: Path, samples: Samples, *, info: BextInfo, loudness: Loudness | None, bits: int = 24) -> None:
-    """Write a mono 48 kHz Broadcast WAV; `loudness` should be measured on these very samples."""
+def write(path: Path, samples: Samples, *, info: BextInfo, loudness: Loudness | None, bits: int = 24) -> FileDigest:
+    """Write a mono 48 kHz Broadcast WAV; `loudness` should be measured on these very samples. Returns the
+    file's size and sha256 (for the package manifest)."""
     block_align = bits // 8
     data_size = len(samples) * block_align
     fmt = struct.pack("<HHIIHH", 1, 1, SAMPLE_RATE, SAMPLE_RATE * block_align, block_align, bits)
@@ -108,13 +110,14 @@ def write(path: Path, samples: Samples, *, info: BextInfo, loudness: Loudness | 
     riff_size = 4 + len(head) + 8 + data_size + data_size % 2
     if riff_size > 0xFFFFFFFF:
         raise ValueError("over 4 GB: a RIFF WAVE file cannot hold it (about 7 hours at 48 kHz 24-bit mono)")
-    with path.open("wb") as out:
+    with DigestWriter(path) as out:
         out.write(b"RIFF" + struct.pack("<I", riff_size) + b"WAVE" + head)
         out.write(b"data" + struct.pack("<I", data_size))
         # Converted a few seconds at a time: a 30-minute programme never has a full-length integer copy.
         for start in range(0, len(samples), _WRITE_CHUNK):
             out.write(to_pcm(samples[start : start + _WRITE_CHUNK], bits=bits))
         out.write(b"\0" * (data_size % 2))
+    return out.digest
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:

@@ -8,14 +8,13 @@ number and no place finer than the segment titles (which name at most a soum).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from radio_segments.cue_sheet import CueEntry
+from radio_segments.file_digest import FileDigest
 from radio_segments.normalise import Normalised
 from radio_segments.rough_cut import Cue
 from radio_segments.run_sheet import ItemKind, RunSheet, TimedItem
@@ -38,10 +37,16 @@ class AudioFile:
     position: int  # the segment's; 0 for the rough cut
     seconds: float
     normalised: Normalised
+    wav: FileDigest
+    mp3: FileDigest
 
     @property
     def names(self) -> tuple[str, str]:
         return f"{self.name}.wav", f"{self.name}.mp3"
+
+    @property
+    def digests(self) -> dict[str, FileDigest]:
+        return {f"{self.name}.wav": self.wav, f"{self.name}.mp3": self.mp3}
 
 
 def cue_entries(items: Sequence[TimedItem], cues: Sequence[Cue]) -> list[CueEntry]:
@@ -76,7 +81,7 @@ def manifest_json(
     spec: PackageSpec,
     sheet: RunSheet,
     audio: Sequence[AudioFile],
-    entries: Mapping[str, Path | bytes],
+    files: Mapping[str, FileDigest],
     cues: Sequence[CueEntry],
 ) -> str:
     """manifest.json's text (sorted keys, so the same package always gives the same bytes)."""
@@ -95,7 +100,7 @@ def manifest_json(
             "true_peak_dbtp": spec.target.true_peak,
             "tolerance_lu": spec.target.tolerance,
         },
-        "files": [_file(name, entries[name]) for name in sorted(entries)],
+        "files": [{"name": name, "bytes": files[name].size, "sha256": files[name].sha256} for name in sorted(files)],
         "audio": [_audio(a) for a in audio],
         "segments": _segments(spec, sheet),
         "rough_cut": {
@@ -117,11 +122,6 @@ def manifest_json(
         },
     }
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def _file(name: str, content: Path | bytes) -> dict[str, Any]:
-    data = content if isinstance(content, bytes) else content.read_bytes()
-    return {"name": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _audio(audio: AudioFile) -> dict[str, Any]:

@@ -30,9 +30,10 @@ from typing import Any
 from radio_segments import broadcast_wav, mp3
 from radio_segments.cue_sheet import cue_csv, cue_file
 from radio_segments.episode_manifest import ROUGH_CUT, AudioFile, cue_entries, manifest_json
+from radio_segments.file_digest import FileDigest
 from radio_segments.loudness import LoudnessUnmeasurable
 from radio_segments.normalise import LoudnessTarget, LoudnessUnreachable, Normalised, normalise
-from radio_segments.package_zip import PackageFile, write_package
+from radio_segments.package_zip import PackageFile, PackageWriter
 from radio_segments.pcm import SAMPLE_RATE, AudioDecodeError, Samples, decode
 from radio_segments.rough_cut import Audio, Cue, Gap, Item, RoughCut, cut, fade_in_place, stitch
 from radio_segments.run_sheet import ItemKind, Jingle, RunSheet, Segment, TimedItem, timeline
@@ -87,74 +88,140 @@ class BuiltPackage:
 
 @dataclass(frozen=True)
 class _Piece:
-    """A per-segment audio file of the package, with its raw cut samples (before fades and loudness)."""
+    """A per-segment audio file of the package: cut, faded and levelled to the target on its own."""
 
     name: str  # "clips/01-4827100001-caller", without extension
     kind: str  # "caller" or "answer"
     segment: Segment
-    samples: Samples
+    levelled: Normalised
+
+    @property
+    def samples(self) -> Samples:
+        return self.levelled.samples
 
 
 def build_package(
     spec: PackageSpec, target: Path, *, rough_cut_mp3: Path | None = None, progress: Progress = lambda _: None
 ) -> BuiltPackage:
     """Make every file of the package in a scratch directory and zip them to `target` (atomically); the rough
-    cut's MP3 is copied to `rough_cut_mp3` too when given (the published episode's audio)."""
-    with ThreadPoolExecutor(max(1, spec.workers)) as pool, tempfile.TemporaryDirectory(prefix="episode-") as scratch:
+    cut's MP3 is copied to `rough_cut_mp3` too when given (the published episode's audio).
+
+    The critical path is decode → stitch the rough cut → encode its MP3, so the rough cut is handed to the
+    workers first and the clips fill the other workers. This thread renders the script and zips each file as
+    soon as it exists, in a fixed order (the rough cut's WAV, the script, the clips by position, the rough
+    cut's MP3, the cue sheets, manifest.json last), so little is left to zip when the last MP3 is done.
+    """
+    with (
+        ThreadPoolExecutor(max(1, spec.workers)) as pool,
+        tempfile.TemporaryDirectory(prefix="episode-") as scratch,
+    ):
         work = Path(scratch)
-        pieces, jingles = _decode_all(spec, pool)
-        progress(15)
-        sheet = _with_real_lengths(spec.sheet, pieces, jingles)
-        # The rough cut first: the longest task (the whole show normalised and encoded); clips fill the other workers.
-        rough = pool.submit(
-            lambda: _write_rough_cut(spec, sheet, work, _rough_cut(sheet, pieces, jingles, spec.target))
-        )
-        scripts = pool.submit(_scripts, sheet)
-        written = [
-            pool.submit(_write_piece, spec, sheet, work, piece, n, len(pieces)) for n, piece in enumerate(pieces)
-        ]
-        files: list[AudioFile] = []
-        for done, future in enumerate(written, start=1):
-            files.append(future.result())
-            progress(15 + 45 * done // max(1, len(written)))
-        rough_file, cues = rough.result()
-        progress(85)
-        timed = timeline(sheet).items
-        entries = cue_entries(timed, cues)
-        texts = {
-            **scripts.result(),
-            "cue-sheet.csv": cue_csv(entries).encode("utf-8"),
-            f"{ROUGH_CUT}.cue": cue_file(
-                entries, audio_file=f"{ROUGH_CUT}.wav", title=sheet.title, performer=sheet.station_name
-            ).encode("utf-8"),
-        }
-        everything: dict[str, Path | bytes] = {**texts, **{name: work / name for f in files for name in f.names}}
-        everything.update({name: work / name for name in rough_file.names})
-        manifest = manifest_json(spec, sheet, [*files, rough_file], everything, entries)
-        everything["manifest.json"] = manifest.encode("utf-8")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        package = write_package(target, everything, stamp=sheet.broadcast_date)
+        try:
+            pieces, jingles = _decode_all(spec, pool)
+            progress(15)
+            sheet = _with_real_lengths(spec.sheet, pieces, jingles)
+            with PackageWriter(target, stamp=sheet.broadcast_date) as package:
+                built = _make_and_zip(spec, sheet, work, pieces, jingles, pool, package, progress)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # no worker keeps encoding for a failed build
+            raise
         if rough_cut_mp3 is not None:
             rough_cut_mp3.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(work / f"{ROUGH_CUT}.mp3", rough_cut_mp3)
         progress(100)
-        return BuiltPackage(package, json.loads(manifest))
+        return built
+
+
+def _make_and_zip(
+    spec: PackageSpec,
+    sheet: RunSheet,
+    work: Path,
+    pieces: list[_Piece],
+    jingles: Mapping[str, Samples],
+    pool: ThreadPoolExecutor,
+    package: PackageWriter,
+    progress: Progress,
+) -> BuiltPackage:
+    rough_wav: Future[FileDigest] = Future()
+    rough = pool.submit(_write_rough_cut, spec, sheet, work, pieces, jingles, rough_wav)
+    written = [pool.submit(_write_piece, spec, sheet, work, piece, n, len(pieces)) for n, piece in enumerate(pieces)]
+    digests: dict[str, FileDigest] = {}
+
+    def add_file(name: str, digest: FileDigest) -> None:  # written by a worker, which hashed it as it wrote
+        package.add(name, work / name)
+        digests[name] = digest
+
+    def add_bytes(name: str, data: bytes) -> None:
+        package.add(name, data)
+        digests[name] = FileDigest.of(data)
+
+    # The rough cut's WAV is on disk once the show is stitched; its MP3 and the clips' then keep both cores busy
+    # in ffmpeg, and this thread renders the script meanwhile (rendered beside the stitching, the PDF's
+    # layout and the stitch's numpy slowed each other down for the GIL).
+    add_file(f"{ROUGH_CUT}.wav", rough_wav.result())
+    for name, text in _scripts(sheet).items():
+        add_bytes(name, text)
+    files: list[AudioFile] = []
+    for done, future in enumerate(written, start=1):
+        files.append(future.result())
+        for name, digest in files[-1].digests.items():
+            add_file(name, digest)
+        progress(15 + 55 * done // max(1, len(written)))
+    rough_file, cues = rough.result()
+    progress(90)
+    add_file(f"{ROUGH_CUT}.mp3", rough_file.mp3)
+    entries = cue_entries(timeline(sheet).items, cues)
+    add_bytes("cue-sheet.csv", cue_csv(entries).encode("utf-8"))
+    cue = cue_file(entries, audio_file=f"{ROUGH_CUT}.wav", title=sheet.title, performer=sheet.station_name)
+    add_bytes(f"{ROUGH_CUT}.cue", cue.encode("utf-8"))
+    manifest = manifest_json(spec, sheet, [*files, rough_file], digests, entries)
+    package.add("manifest.json", manifest.encode("utf-8"))
+    return BuiltPackage(package.finish(), json.loads(manifest))
 
 
 def _decode_all(spec: PackageSpec, pool: ThreadPoolExecutor) -> tuple[list[_Piece], dict[str, Samples]]:
-    """Every caller clip (treated and cut) and recorded answer, and the jingles, decoded once, in parallel."""
+    """Every caller clip (treated and cut) and recorded answer, and the jingles, decoded and levelled once, in
+    parallel. Each piece is levelled to the target on its own before anything else uses it, so every caller
+    and every answer airs equally loud in the rough cut too (a quiet caller is not left quiet beside a loud
+    one, and a loud one is not squashed by the programme's limiter)."""
     by_position = {s.position: s for s in spec.sources}
-    jobs: list[tuple[str, str, Segment, Future[Samples]]] = []
+    jobs: list[tuple[str, str, Segment, Future[Normalised]]] = []
     for segment in spec.sheet.segments:
         sources = by_position.get(segment.position, SegmentSources(segment.position))
         stem = f"clips/{segment.position:02d}-{segment.reference}"
         if sources.caller is not None and segment.clip is not None:
-            jobs.append((f"{stem}-caller", "caller", segment, pool.submit(_caller, segment, sources.caller)))
+            caller = pool.submit(_levelled_caller, segment, sources.caller, spec.target)
+            jobs.append((f"{stem}-caller", "caller", segment, caller))
         if sources.answer is not None and segment.answer is not None and segment.answer.audio is not None:
-            jobs.append((f"{stem}-answer", "answer", segment, pool.submit(_decode, segment, sources.answer, None)))
-    jingles = {kind: pool.submit(decode, path) for kind, path in spec.jingles.items()}
+            answer = pool.submit(_levelled_answer, segment, sources.answer, spec.target)
+            jobs.append((f"{stem}-answer", "answer", segment, answer))
+    jingles = {kind: pool.submit(_levelled_jingle, path, spec.target) for kind, path in spec.jingles.items()}
     pieces = [_Piece(name, kind, segment, future.result()) for name, kind, segment, future in jobs]
     return pieces, {kind: future.result() for kind, future in jingles.items()}
+
+
+def _levelled_caller(segment: Segment, clip: CallerClip, target: LoudnessTarget) -> Normalised:
+    return _level(_caller(segment, clip), target, f"segment {segment.position} ({segment.reference}) caller")
+
+
+def _levelled_answer(segment: Segment, path: Path, target: LoudnessTarget) -> Normalised:
+    return _level(_decode(segment, path, None), target, f"segment {segment.position} ({segment.reference}) answer")
+
+
+def _levelled_jingle(path: Path, target: LoudnessTarget) -> Samples:
+    """A jingle at the target like every other piece; one too short to measure (a sting) is used as it is."""
+    faded = decode(path)
+    fade_in_place(faded)
+    try:
+        return normalise(faded, target).samples
+    except LoudnessUnmeasurable:
+        return faded
+
+
+def _level(samples: Samples, target: LoudnessTarget, what: str) -> Normalised:
+    faded = samples.copy()
+    fade_in_place(faded)
+    return _normalised(faded, target, what)
 
 
 def _decode(segment: Segment, path: Path, audio_filter: str | None) -> Samples:
@@ -212,11 +279,8 @@ def _normalised(samples: Samples, target: LoudnessTarget, what: str) -> Normalis
 
 
 def _write_piece(spec: PackageSpec, sheet: RunSheet, work: Path, piece: _Piece, index: int, total: int) -> AudioFile:
-    """One clip or answer: faded, normalised, as BWF and tagged MP3."""
-    segment = piece.segment
-    faded = piece.samples.copy()
-    fade_in_place(faded)
-    result = _normalised(faded, spec.target, f"segment {segment.position} ({segment.reference}) {piece.kind}")
+    """One clip or answer (already faded and levelled) as BWF and tagged MP3."""
+    segment, result = piece.segment, piece.levelled
     title = segment.title if piece.kind == "caller" else f"{segment.title} ({piece.kind})"
     info = broadcast_wav.BextInfo(
         reference=segment.reference,
@@ -228,13 +292,13 @@ def _write_piece(spec: PackageSpec, sheet: RunSheet, work: Path, piece: _Piece, 
         coding_history=_history(spec, segment.position, piece.kind),
     )
     (work / piece.name).parent.mkdir(parents=True, exist_ok=True)
-    broadcast_wav.write(work / f"{piece.name}.wav", result.samples, info=info, loudness=result.loudness)
+    wav = broadcast_wav.write(work / f"{piece.name}.wav", result.samples, info=info, loudness=result.loudness)
     tags = mp3.Id3Tags(
         title=title, artist=sheet.station_name, album=sheet.title, track=index + 1, total=total,
         comment=segment.reference, language=spec.id3_language, date=sheet.broadcast_date.isoformat(),
     )  # fmt: skip
-    mp3.write(work / f"{piece.name}.mp3", result.samples, tags=tags)
-    return AudioFile(piece.name, piece.kind, segment.position, _seconds(result.samples), result)
+    encoded = mp3.write(work / f"{piece.name}.mp3", result.samples, tags=tags)
+    return AudioFile(piece.name, piece.kind, segment.position, _seconds(result.samples), result, wav, encoded)
 
 
 def _history(spec: PackageSpec, position: int, kind: str) -> str:
@@ -256,7 +320,8 @@ def _rough_cut(
         if samples is None:
             items.append(Gap(label, item.seconds))
         else:
-            items.append(Audio(label, samples, kind="jingle" if item.kind == ItemKind.JINGLE else "clip"))
+            kind = "jingle" if item.kind == ItemKind.JINGLE else "clip"
+            items.append(Audio(label, samples, kind=kind, faded=True))
     try:
         return stitch(items, target)
     except (LoudnessUnmeasurable, LoudnessUnreachable) as exc:
@@ -282,21 +347,37 @@ def _label(item: TimedItem) -> str:
 
 
 def _write_rough_cut(
-    spec: PackageSpec, sheet: RunSheet, work: Path, rough: RoughCut
+    spec: PackageSpec,
+    sheet: RunSheet,
+    work: Path,
+    pieces: list[_Piece],
+    jingles: Mapping[str, Samples],
+    wav_written: Future[FileDigest],
 ) -> tuple[AudioFile, tuple[Cue, ...]]:
-    result = rough.normalised
-    info = broadcast_wav.BextInfo(
-        reference=spec.week, title=sheet.title, originator=sheet.station_name,
-        originator_reference=f"FMS-{spec.week}-RC", origination_date=sheet.broadcast_date,
-        origination_time=ORIGINATION_TIME, coding_history="rough cut: clips, answers, jingles and host gaps",
-    )  # fmt: skip
-    broadcast_wav.write(work / f"{ROUGH_CUT}.wav", result.samples, info=info, loudness=result.loudness)
-    tags = mp3.Id3Tags(
-        title=sheet.title, artist=sheet.station_name, album=sheet.title, track=1, total=1, comment=spec.week,
-        language=spec.id3_language, date=sheet.broadcast_date.isoformat(),
-    )  # fmt: skip
-    mp3.write(work / f"{ROUGH_CUT}.mp3", result.samples, tags=tags)
-    return AudioFile(ROUGH_CUT, "rough_cut", 0, _seconds(result.samples), result), rough.cues
+    """Stitch and normalise the show, then encode its MP3 (the build's longest single task) while its WAV is
+    written here; `wav_written` is resolved as soon as the WAV is on disk, so it can be zipped meanwhile."""
+    try:
+        rough = _rough_cut(sheet, pieces, jingles, spec.target)
+        result = rough.normalised
+        info = broadcast_wav.BextInfo(
+            reference=spec.week, title=sheet.title, originator=sheet.station_name,
+            originator_reference=f"FMS-{spec.week}-RC", origination_date=sheet.broadcast_date,
+            origination_time=ORIGINATION_TIME, coding_history="rough cut: clips, answers, jingles and host gaps",
+        )  # fmt: skip
+        tags = mp3.Id3Tags(
+            title=sheet.title, artist=sheet.station_name, album=sheet.title, track=1, total=1, comment=spec.week,
+            language=spec.id3_language, date=sheet.broadcast_date.isoformat(),
+        )  # fmt: skip
+        with ThreadPoolExecutor(1) as beside:
+            encoded = beside.submit(mp3.write, work / f"{ROUGH_CUT}.mp3", result.samples, tags=tags)
+            wav = broadcast_wav.write(work / f"{ROUGH_CUT}.wav", result.samples, info=info, loudness=result.loudness)
+            wav_written.set_result(wav)
+            written = AudioFile(ROUGH_CUT, "rough_cut", 0, _seconds(result.samples), result, wav, encoded.result())
+    except BaseException as exc:
+        if not wav_written.done():
+            wav_written.set_exception(exc)
+        raise
+    return written, rough.cues
 
 
 def _scripts(sheet: RunSheet) -> dict[str, bytes]:

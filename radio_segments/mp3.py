@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from radio_segments.file_digest import FileDigest, write_bytes
 from radio_segments.pcm import FFMPEG, SAMPLE_RATE, Samples
 
 _UTF8 = b"\x03"  # ID3v2.4 text encoding byte for UTF-8
@@ -21,6 +22,11 @@ _UTF8 = b"\x03"  # ID3v2.4 text encoding byte for UTF-8
 # Not constant bitrate: LAME's CBR at 96-192 kbit/s delivered speech 0.3-0.5 LU quieter than its source
 # (ffmpeg's ebur128 on the decoded MP3), eating the whole ±0.5 LU tolerance; VBR keeps level and peaks.
 VBR_QUALITY = 2
+# LAME's algorithm quality (its "-q", ffmpeg's -compression_level; 0 slowest … 9 fastest; LAME's default is 3).
+# Measured on 5 minutes of telephone speech at -V 2 (PESQ-wb of the decoded MP3 against its source, and
+# CPU time): -q 3 and -q 5 give the same bitrate, the same PESQ (4.59 of 4.64) and the same SNR (38 dB), and
+# -q 5 encodes 15 % faster; -q 7 is 26 % faster but drops to PESQ 4.52 and 31 dB, so it is not taken.
+ALGORITHM_QUALITY = 5
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ def encode(samples: Samples, *, quality: int = VBR_QUALITY, timeout: float = 600
         command = [
             FFMPEG, "-nostdin", "-hide_banner", "-v", "error",
             "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", str(raw),
-            "-c:a", "libmp3lame", "-q:a", str(quality),
+            "-c:a", "libmp3lame", "-q:a", str(quality), "-compression_level", str(ALGORITHM_QUALITY),
             "-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1",
             "-id3v2_version", "0", "-write_xing", "1", str(out),
         ]  # fmt: skip
@@ -98,7 +104,8 @@ def encode(samples: Samples, *, quality: int = VBR_QUALITY, timeout: float = 600
         return out.read_bytes()
 
 
-def write(path: Path, samples: Samples, *, tags: Id3Tags, quality: int = VBR_QUALITY) -> None:
-    """Write a tagged MP3 of 48 kHz mono samples; the same samples and tags always give the same bytes."""
+def write(path: Path, samples: Samples, *, tags: Id3Tags, quality: int = VBR_QUALITY) -> FileDigest:
+    """Write a tagged MP3 of 48 kHz mono samples; the same samples and tags always give the same bytes.
+    Returns the file's size and sha256 (for the package manifest)."""
     tag = id3v2_4(tags)  # built first: a bad tag fails before a minute of encoding
-    path.write_bytes(tag + encode(samples, quality=quality))
+    return write_bytes(path, tag + encode(samples, quality=quality))

@@ -1,9 +1,10 @@
 """The rough cut: the whole show as one file — clips, jingles, and silent gaps where the host speaks live.
 
-Normalised as a whole, not piece by piece: the station airs one programme, and R128 measures the
-programme (the gaps are silent, so the gating leaves them out of the figure). Each piece's start time in
-the result is returned for the cue sheet. Every step is plain arithmetic on decoded samples, so the same
-items always give the same samples.
+Normalised as a whole: the station airs one programme, and R128 measures the programme (the gaps are
+silent, so the gating leaves them out of the figure). The episode package levels each piece to the target
+first (radio_segments.episode_package), so the programme's own gain only trims what joining them changed.
+Each piece's start time in the result is returned for the cue sheet. Every step is plain arithmetic on
+decoded samples, so the same items always give the same samples.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Audio:
     start: float = 0.0
     end: float | None = None  # None: to the end
     kind: str = "clip"  # "clip" or "jingle", for the cue sheet
+    faded: bool = False  # the samples already fade in and out (a piece levelled for the package): not again
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,8 @@ def piece(item: Item) -> Samples:
     if isinstance(item, Gap):
         return np.zeros(sample_count(item.seconds), dtype=np.float32)
     out = source(item).astype(np.float32, copy=True)
-    fade_in_place(out)
+    if not item.faded:
+        fade_in_place(out)
     return out
 
 
@@ -125,10 +128,11 @@ def stitch(items: Sequence[Item], target: LoudnessTarget | None = None) -> Rough
             lengths.append(sample_count(item.seconds))
     starts = np.concatenate([[0], np.cumsum(lengths)]).astype(int)
     programme = np.zeros(int(starts[-1]), dtype=np.float32)
-    for src, start, length in zip(sources, starts, lengths, strict=False):
+    for item, src, start, length in zip(items, sources, starts, lengths, strict=False):
         if src is not None:
             programme[start : start + length] = src
-            fade_in_place(programme[start : start + length])
+            if isinstance(item, Audio) and not item.faded:
+                fade_in_place(programme[start : start + length])
     cues = tuple(
         Cue(label=item.label, kind=item.kind, start_sample=int(start), samples=length)
         for item, start, length in zip(items, starts, lengths, strict=False)

@@ -8,6 +8,7 @@ import dataclasses
 import hashlib
 import io
 import json
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,24 @@ def test_clips_are_cut_to_their_points_and_the_cue_sheet_has_the_rough_cuts_real
     total = sum(float(r["duration_seconds"]) for r in rows)
     assert exact_seconds(files / "rough-cut.wav") == pytest.approx(total, abs=0.01)
     assert "INDEX 01 00:00:00" in (files / "rough-cut.cue").read_text(encoding="utf-8")
+
+
+def test_callers_and_answers_air_equally_loud_in_the_rough_cut(built: tuple[Path, Path, Any], tmp_path: Path) -> None:
+    """The answer was recorded 12 dB under the caller; each piece is levelled before the programme is, so the
+    listener hears them alike (ffmpeg's meter on each piece's stretch of the rough cut, from the cue sheet)."""
+    _, files, _ = built
+    rows = list(csv.DictReader(io.StringIO((files / "cue-sheet.csv").read_text(encoding="utf-8"))))
+    readings = []
+    for n, row in enumerate(r for r in rows if r["kind"] in ("clip", "answer")):
+        stretch = tmp_path / f"{n}.wav"
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-i", str(files / "rough-cut.wav"), "-ss", row["start_seconds"],
+             "-t", row["duration_seconds"], str(stretch)], check=True, timeout=60,
+        )  # fmt: skip
+        readings.append(ffmpeg_ebur128(stretch).integrated)
+    assert len(readings) == 3  # segment 1's caller and answer, segment 2's (disguised) caller
+    assert max(readings) - min(readings) <= 1.0, readings
+    assert all(abs(r + 23.0) <= 1.0 for r in readings), readings
 
 
 def test_bext_and_id3_read_back(built: tuple[Path, Path, Any]) -> None:

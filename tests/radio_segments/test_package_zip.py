@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from radio_segments.package_zip import sha256_of, write_package
+from radio_segments.package_zip import PackageWriter, sha256_of, write_package
 
 
 def test_the_same_contents_give_the_same_bytes(tmp_path: Path) -> None:
@@ -39,3 +39,21 @@ def test_another_date_is_another_package(tmp_path: Path) -> None:
 def test_a_name_outside_the_package_is_refused(tmp_path: Path, name: str) -> None:
     with pytest.raises(ValueError, match="unsafe"):
         write_package(tmp_path / "a.zip", {name: b"x"}, stamp=date(2026, 11, 27))
+
+
+def test_an_error_on_the_way_leaves_no_package_and_no_partial_file(tmp_path: Path) -> None:
+    target = tmp_path / "episode.zip"
+    with pytest.raises(RuntimeError, match="encoder died"), PackageWriter(target, stamp=date(2026, 11, 27)) as package:
+        package.add("clips/01.wav", b"RIFF")
+        raise RuntimeError("encoder died")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_given_twice_is_refused(tmp_path: Path) -> None:
+    with PackageWriter(tmp_path / "a.zip", stamp=date(2026, 11, 27)) as package:
+        package.add("script.md", b"x")
+        with pytest.raises(ValueError, match="already"):
+            package.add("script.md", b"y")
+        package.finish()
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        assert archive.namelist() == ["script.md"] and archive.read("script.md") == b"x"
