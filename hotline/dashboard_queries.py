@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cached_property
 
 from sqlalchemy import ColumnElement, and_, case, func
 from sqlalchemy import select as select_columns
@@ -98,15 +99,50 @@ class Dashboard:
     satisfaction: list[ProviderSatisfaction]
 
 
+class DashboardFigures:
+    """The dashboard's figures for one filter as of `now`, each read from the database on first use and then kept.
+
+    The page and the API use every figure; a table's CSV file only its own, so it runs only its own queries.
+    The two answer-time figures share one fetch of the durations.
+    """
+
+    def __init__(self, session: Session, *, filters: DashboardFilter, now: datetime, timezone: tzinfo) -> None:
+        self.session, self.filters, self.now, self.timezone = session, filters, now, timezone
+
+    @cached_property
+    def weekly(self) -> WeeklyCounts:
+        return weekly_counts(self.session, filters=self.filters, timezone=self.timezone)
+
+    @cached_property
+    def durations(self) -> list[tuple[int | None, str | None, float]]:
+        return answer_durations(self.session, filters=self.filters)
+
+    @cached_property
+    def by_provider(self) -> list[AnswerTimes]:
+        return answer_times((provider, seconds) for provider, _, seconds in self.durations)
+
+    @cached_property
+    def by_sector(self) -> list[AnswerTimes]:
+        return answer_times((sector, seconds) for _, sector, seconds in self.durations)
+
+    @cached_property
+    def overdue(self) -> list[OverdueCount]:
+        return overdue_counts(self.session, filters=self.filters, now=self.now)
+
+    @cached_property
+    def satisfaction(self) -> list[ProviderSatisfaction]:
+        return satisfaction(self.session, filters=self.filters)
+
+
 def build_dashboard(session: Session, *, filters: DashboardFilter, now: datetime, timezone: tzinfo) -> Dashboard:
     """Every figure of the dashboard for one filter, as of `now`."""
-    durations = answer_durations(session, filters=filters)
+    figures = DashboardFigures(session, filters=filters, now=now, timezone=timezone)
     return Dashboard(
-        weekly=weekly_counts(session, filters=filters, timezone=timezone),
-        by_provider=answer_times((provider, seconds) for provider, _, seconds in durations),
-        by_sector=answer_times((sector, seconds) for _, sector, seconds in durations),
-        overdue=overdue_counts(session, filters=filters, now=now),
-        satisfaction=satisfaction(session, filters=filters),
+        weekly=figures.weekly,
+        by_provider=figures.by_provider,
+        by_sector=figures.by_sector,
+        overdue=figures.overdue,
+        satisfaction=figures.satisfaction,
     )
 
 

@@ -18,14 +18,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.datastructures import QueryParams
 
-from hotline.dashboard_queries import MAX_WEEKS, DashboardFilter, build_dashboard, default_period, weeks_of
+from hotline.dashboard_queries import MAX_WEEKS, DashboardFilter, default_period, weeks_of
 from hotline.deployment import Deployment
 from hotline.inbox_export import export_pages
 from hotline.inbox_queries import InboxFilter
 from hotline.models import utcnow
 from hotline.providers import list_providers
 from staff.csv_export import Value, csv_lines
-from staff.dashboard_tables import Table, dashboard_tables, names_for
+from staff.dashboard_tables import Table, tables_for
 from staff.endpoint import ApiError, ApiRequest
 from staff.params import choices, parse_moment
 
@@ -83,14 +83,6 @@ def dashboard_filter(query: QueryParams, deployment: Deployment, *, now: datetim
     if len(weeks_of(filters, timezone)) > MAX_WEEKS:
         raise ApiError(400, f"from and to may span at most {MAX_WEEKS} weeks")
     return filters
-
-
-def tables_for(
-    session: Session, filters: DashboardFilter, *, deployment: Deployment, language: str, now: datetime
-) -> dict[str, Table]:
-    """Every dashboard table for the filters, names in `language`."""
-    figures = build_dashboard(session, filters=filters, now=now, timezone=ZoneInfo(deployment.timezone))
-    return dashboard_tables(figures, names_for(session, figures, deployment=deployment, language=language))
 
 
 def table_csv(table: Table, *, deployment: Deployment) -> Iterator[str]:

@@ -3,31 +3,32 @@
 Building every output from these tables is what keeps them in step: a column added here is in the page,
 the CSV and `GET /api/dashboard` at once. Codes (provider id, sector, area) sit next to names in the reader's
 language, so a spreadsheet can join on the code and a person reads the name. Durations are seconds here;
-only the page turns them into hours and days.
+only the page turns them into hours and days. Each table is made on its own (TABLES) from lazily read figures,
+so a CSV file of one table runs only that table's queries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from hotline.dashboard_queries import AnswerTimes, Dashboard
+from hotline.dashboard_queries import AnswerTimes, DashboardFigures, DashboardFilter
 from hotline.deployment import Deployment
 from hotline.providers import list_providers
 from staff.web.deployment_names import area_choices, sector_choices
 
 Cell = str | int | float | datetime | None
-TABLES = ("weekly", "providers", "sectors", "overdue", "satisfaction")
 PROVIDER_COLUMNS = ("provider_id", "provider")
 TIME_COLUMNS = ("answered", "median_seconds", "p90_seconds")
 
 
 @dataclass(frozen=True)
 class Table:
-    name: str  # one of TABLES; also the CSV's file name
+    name: str  # a key of TABLES
     columns: tuple[str, ...]
     rows: list[tuple[Cell, ...]]
 
@@ -54,11 +55,36 @@ class Names:
         return self.providers.get(provider_id or 0, "")
 
 
-def names_for(session: Session, dashboard: Dashboard, *, deployment: Deployment, language: str) -> Names:
-    """The deployment's sector and area names, and the providers' that the figures mention, in `language`."""
-    ids = {t.key for t in dashboard.by_provider if isinstance(t.key, int)}
-    ids |= {row.provider_id for row in dashboard.overdue} | {row.provider_id for row in dashboard.satisfaction}
-    providers = list_providers(session, ids=sorted(ids)) if ids else []
+@dataclass(frozen=True)
+class TableKind:
+    """How one table is made from the figures: the providers it names and its rows. Only the figures a table
+    reads are fetched, so a table built alone (its CSV file) runs only its own queries."""
+
+    provider_ids: Callable[[DashboardFigures], set[int]]
+    build: Callable[[DashboardFigures, Names], Table]
+
+
+def tables_for(
+    session: Session,
+    filters: DashboardFilter,
+    *,
+    deployment: Deployment,
+    language: str,
+    now: datetime,
+    only: Sequence[str] = (),
+) -> dict[str, Table]:
+    """The tables named in `only` (empty: every table) for the filters, by name in TABLES order, with names in
+    `language`. Only their own queries run, and the providers they mention are looked up together, once."""
+    figures = DashboardFigures(session, filters=filters, now=now, timezone=ZoneInfo(deployment.timezone))
+    kinds = {name: kind for name, kind in TABLES.items() if not only or name in only}
+    ids = set().union(*(kind.provider_ids(figures) for kind in kinds.values()))
+    names = names_for(session, ids, deployment=deployment, language=language)
+    return {name: kind.build(figures, names) for name, kind in kinds.items()}
+
+
+def names_for(session: Session, provider_ids: set[int], *, deployment: Deployment, language: str) -> Names:
+    """The deployment's sector and area names, and these providers', in `language`."""
+    providers = list_providers(session, ids=sorted(provider_ids)) if provider_ids else []
     return Names(
         sectors=dict(sector_choices(deployment, language)),
         areas=dict(area_choices(deployment, language)),
@@ -66,54 +92,70 @@ def names_for(session: Session, dashboard: Dashboard, *, deployment: Deployment,
     )
 
 
-def dashboard_tables(dashboard: Dashboard, names: Names) -> dict[str, Table]:
-    """Every table of the dashboard, by name (in TABLES order)."""
-    weekly = dashboard.weekly
-    return {
-        "weekly": Table(
-            "weekly",
-            ("sector", "sector_name", "area", "area_name", *(w.label for w in weekly.weeks), "total"),
-            [
-                (row.sector, names.sector(row.sector), row.area, names.area(row.area), *row.counts, row.total)
-                for row in weekly.rows
-            ],
-        ),
-        "providers": Table(
-            "providers",
-            (*PROVIDER_COLUMNS, *TIME_COLUMNS),
-            [
-                (t.key, names.provider(t.key if isinstance(t.key, int) else None), *_times(t))
-                for t in dashboard.by_provider
-            ],
-        ),
-        "sectors": Table(
-            "sectors",
-            ("sector", "sector_name", *TIME_COLUMNS),
-            [(t.key, names.sector(t.key if isinstance(t.key, str) else None), *_times(t)) for t in dashboard.by_sector],
-        ),
-        "overdue": Table(
-            "overdue",
-            (*PROVIDER_COLUMNS, "overdue", "oldest_deadline_at"),
-            [
-                (r.provider_id, names.provider(r.provider_id), r.overdue, r.oldest_deadline_at)
-                for r in dashboard.overdue
-            ],
-        ),
-        "satisfaction": Table(
-            "satisfaction",
-            (*PROVIDER_COLUMNS, "satisfied", "not_satisfied", "satisfied_share"),
-            [
-                (
-                    r.provider_id,
-                    names.provider(r.provider_id),
-                    r.satisfied,
-                    r.not_satisfied,
-                    _share(r.satisfied, r.not_satisfied),
-                )
-                for r in dashboard.satisfaction
-            ],
-        ),
-    }
+def _weekly(figures: DashboardFigures, names: Names) -> Table:
+    weekly = figures.weekly
+    return Table(
+        "weekly",
+        ("sector", "sector_name", "area", "area_name", *(w.label for w in weekly.weeks), "total"),
+        [
+            (row.sector, names.sector(row.sector), row.area, names.area(row.area), *row.counts, row.total)
+            for row in weekly.rows
+        ],
+    )
+
+
+def _providers(figures: DashboardFigures, names: Names) -> Table:
+    return Table(
+        "providers",
+        (*PROVIDER_COLUMNS, *TIME_COLUMNS),
+        [(t.key, names.provider(t.key if isinstance(t.key, int) else None), *_times(t)) for t in figures.by_provider],
+    )
+
+
+def _sectors(figures: DashboardFigures, names: Names) -> Table:
+    return Table(
+        "sectors",
+        ("sector", "sector_name", *TIME_COLUMNS),
+        [(t.key, names.sector(t.key if isinstance(t.key, str) else None), *_times(t)) for t in figures.by_sector],
+    )
+
+
+def _overdue(figures: DashboardFigures, names: Names) -> Table:
+    return Table(
+        "overdue",
+        (*PROVIDER_COLUMNS, "overdue", "oldest_deadline_at"),
+        [(r.provider_id, names.provider(r.provider_id), r.overdue, r.oldest_deadline_at) for r in figures.overdue],
+    )
+
+
+def _satisfaction(figures: DashboardFigures, names: Names) -> Table:
+    return Table(
+        "satisfaction",
+        (*PROVIDER_COLUMNS, "satisfied", "not_satisfied", "satisfied_share"),
+        [
+            (
+                r.provider_id,
+                names.provider(r.provider_id),
+                r.satisfied,
+                r.not_satisfied,
+                _share(r.satisfied, r.not_satisfied),
+            )
+            for r in figures.satisfaction
+        ],
+    )
+
+
+def _no_providers(_figures: DashboardFigures) -> set[int]:
+    return set()
+
+
+TABLES: dict[str, TableKind] = {  # in the page's order; the key is also the CSV's file name
+    "weekly": TableKind(_no_providers, _weekly),
+    "providers": TableKind(lambda f: {t.key for t in f.by_provider if isinstance(t.key, int)}, _providers),
+    "sectors": TableKind(_no_providers, _sectors),
+    "overdue": TableKind(lambda f: {r.provider_id for r in f.overdue}, _overdue),
+    "satisfaction": TableKind(lambda f: {r.provider_id for r in f.satisfaction}, _satisfaction),
+}
 
 
 def _times(times: AnswerTimes) -> Sequence[Cell]:

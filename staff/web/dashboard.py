@@ -21,10 +21,10 @@ from starlette.responses import Response
 from hotline.access import sees_only_consented
 from hotline.dashboard_queries import DashboardFilter
 from hotline.models import utcnow
-from staff.api_dashboard import dashboard_filter, inbox_csv, table_csv, tables_for
+from staff.api_dashboard import dashboard_filter, inbox_csv, table_csv
 from staff.api_inbox import inbox_filter
 from staff.csv_export import csv_response
-from staff.dashboard_tables import TABLES, Cell, Table
+from staff.dashboard_tables import TABLES, Cell, Table, tables_for
 from staff.endpoint import ApiError
 from staff.web.deployment_names import area_choices, sector_choices
 from staff.web.i18n import N_
@@ -99,7 +99,8 @@ def table_csv_file(page: PageRequest) -> Response:
         raise PageError(404, page.gettext("There is no such table."))
     deployment = page.settings.deployment
     now = utcnow()
-    tables = tables_for(page.session, _filters(page, now), deployment=deployment, language=page.language, now=now)
+    filters = _filters(page, now)
+    tables = tables_for(page.session, filters, deployment=deployment, language=page.language, now=now, only=(name,))
     return csv_response(table_csv(tables[name], deployment=deployment), filename=f"{name}-{_today(page)}.csv")
 
 

@@ -13,6 +13,8 @@ from datetime import UTC, timedelta
 from html import unescape
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
@@ -20,6 +22,7 @@ from hotline.models import Complaint, Feedback, Provider, utcnow
 from hotline.privacy import mask_number
 from hotline.settings import Settings
 from staff.csv_export import ROWS_PER_CHUNK, csv_lines, safe_cell
+from staff.dashboard_tables import TABLES
 from staff.web.dashboard import readable_duration
 from staff.web.i18n import translations
 from staff.web.svg_charts import Bar, bar_chart, column_chart
@@ -30,6 +33,7 @@ from tests.staff.web.conftest import log_in, make_user
 SVG = "{http://www.w3.org/2000/svg}"
 KHOVD = {"en": "Khovd hospital", "mn": "Ховд аймгийн нэгдсэн эмнэлэг"}
 _SECTION = re.compile(r'<section class="dashboard-section" id="(\w+)".*?</section>', re.S)
+_SIGNED_IN = re.compile(r'\bFROM (websession|"?user"?)\b')  # every signed-in request's look-ups
 
 
 def provider(session: Session, names: dict[str, str] = KHOVD) -> int:
@@ -176,6 +180,38 @@ def test_table_csv_files_parse_and_follow_the_filters(client: TestClient, sessio
     assert client.get("/dashboard/callers.csv").status_code == 404
     assert client.get("/dashboard/weekly.csv?from=yesterday").status_code == 400
     assert client.get("/dashboard?from=2026-11-10&to=2026-11-01").status_code == 400
+
+
+def test_a_tables_csv_runs_only_that_tables_queries(
+    client: TestClient, session: Session, settings: Settings, engine: Engine
+) -> None:
+    clinic = provider(session)
+    rated = answered_after(session, settings, clinic, timedelta(hours=2))
+    session.add(Feedback(complaint_id=rated.id, twilio_call_sid="CA" + "8" * 32, satisfied=False))
+    make_complaint(session, status="routed", provider_id=clinic, response_deadline_at=utcnow() - timedelta(days=1))
+    session.commit()
+    signed_in(client, session, "staff")
+
+    def queries(path: str) -> list[str]:
+        """The statements a request runs for its figures: not the signed-in session's and user's look-ups."""
+        seen: list[str] = []
+
+        def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+            if statement != "BEGIN" and not _SIGNED_IN.search(statement):
+                seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert client.get(path).status_code == 200, path
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return seen
+
+    whole = len(queries("/dashboard"))
+    own = {name: len(queries(f"/dashboard/{name}.csv")) for name in TABLES}
+    assert all(0 < count < whole for count in own.values()), (whole, own)
+    assert own["weekly"] == own["sectors"] == 1  # one query each, and no provider's name to look up
+    assert not any("feedback" in sql for sql in queries("/dashboard/overdue.csv"))
 
 
 def test_the_inbox_csv_keeps_the_filters_defuses_formulas_and_holds_no_number_or_audio(
