@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import mutagen
+import numpy as np
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
@@ -104,3 +105,10 @@ def test_the_encoding_keeps_speech_near_transparent(audio_samples: AudioSamples,
     assert len(decoded) == len(source)
     score = pesq(16_000, resample_poly(source, 1, 3), resample_poly(decoded, 1, 3), "wb")
     assert score >= 4.53, score
+
+
+def test_an_encoder_that_fails_is_reported_not_hung(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ffmpeg that stops reading at once (here `false`) gives a readable error, not a broken pipe or a hang."""
+    monkeypatch.setattr(mp3, "FFMPEG", "false")
+    with pytest.raises(RuntimeError, match="could not encode MP3"):
+        mp3.encode(np.zeros(48_000 * 60, dtype=np.float32))
