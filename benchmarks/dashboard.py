@@ -50,7 +50,7 @@ from inbox import (  # noqa: E402 - the inbox benchmark's seeding, timing and ta
 )
 from webhooks import app_env, free_port, serve  # noqa: E402 - the app under uvicorn, as in production
 
-from hotline import accounts  # noqa: E402
+from hotline import accounts, api_tokens  # noqa: E402
 from hotline.dashboard_queries import DashboardFilter, build_dashboard, default_period  # noqa: E402
 from hotline.deployment import Deployment  # noqa: E402
 from hotline.inbox_queries import InboxFilter  # noqa: E402
@@ -219,7 +219,7 @@ def _staff_account(engine: Engine) -> str:
     """A staff login (for the CSV page) with an API token (for the API); returns the token."""
     with Session(engine) as session:
         accounts.create_user(session, email=STAFF, role="staff", password=PASSWORD)
-        return accounts.create_token(session, email=STAFF).token
+        return api_tokens.create_token(session, email=STAFF).token
 
 
 def _get(client: httpx.Client, path: str, headers: dict[str, str], *, lines: int | None = None) -> Query:

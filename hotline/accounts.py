@@ -1,42 +1,26 @@
-"""Staff accounts: users, their passwords (scrypt) and API tokens (stored only as SHA-256 hashes).
+"""Staff accounts: users, their roles, provider logins and passwords, and what an admin does to them.
 
 Every change an admin (or the `fixmyservice` command, actor "cli") makes to an account is audited in the
 same commit as the change; changes that should lock a browser out also end the user's web sessions.
-
-A token is random enough (256 bits) that a fast hash is the right way to store it: a database leak
-gives nothing usable, and checking a request costs one index look-up. Passwords are guessable by
-nature, so they get a slow, salted, memory-hard KDF instead.
+How a password is hashed is hotline.passwords; API tokens are hotline.api_tokens.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
-import secrets
-from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from hotline.audit import Actor, AuditAction, record
-from hotline.db import write_after_reads
-from hotline.models import ApiToken, Role, User, utcnow
-from hotline.models.common import ensure_aware, saved_id
+from hotline.models import Role, User, utcnow
+from hotline.models.common import saved_id
 from hotline.models.providers import Provider
+from hotline.passwords import generate_password, hash_password, verify_password
 from hotline.web_sessions import end_user_sessions
 
-TOKEN_PREFIX = "fms_"
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
-# scrypt cost: N=2^15, r=8 needs 32 MiB and ~0.1 s per hash — slow for a guesser, fine for a login.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
-_SCRYPT_MAX_N = 2**20  # refuse absurd parameters in a stored hash rather than exhaust memory
-# Writing last_used_at on every request would turn each read into a write; a minute is precise enough.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
@@ -65,41 +49,12 @@ class LastAdminError(AccountError):
     """The change would leave no active admin, and nobody could manage users any more."""
 
 
-@dataclass(frozen=True)
-class IssuedToken:
-    """A freshly created token: the clear value exists only here, the database keeps its hash."""
-
-    token: str
-    api_token: ApiToken
-
-
 def normalise_email(email: str) -> str:
     """Trim and lower-case an address, or raise AccountError when it is not shaped like one."""
     clean = email.strip().lower()
     if len(clean) > 320 or not _EMAIL.match(clean):
         raise AccountError(f"not a valid email address: {email!r}")
     return clean
-
-
-def hash_password(password: str) -> str:
-    """Encode a password as `scrypt$n$r$p$salt$hash` with a random salt."""
-    salt = secrets.token_bytes(16)
-    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
-
-
-def verify_password(password: str, encoded: str) -> bool:
-    """True when the password matches the stored hash; False for any other input, malformed or empty."""
-    try:
-        scheme, n, r, p, salt, digest = encoded.split("$")
-        n_, r_, p_ = int(n), int(r), int(p)
-        if scheme != "scrypt" or not (1 < n_ <= _SCRYPT_MAX_N and 0 < r_ <= 32 and 0 < p_ <= 16):
-            return False
-        expected = _unb64(digest)
-        actual = _scrypt(password, _unb64(salt), n_, r_, p_, length=len(expected))
-    except ValueError:
-        return False
-    return hmac.compare_digest(actual, expected)
 
 
 def check_password_strength(password: str) -> None:
@@ -169,60 +124,6 @@ def deactivate_user(session: Session, *, email: str, actor: Actor | None = None)
     return user
 
 
-def create_token(session: Session, *, email: str, label: str = "", actor: Actor | None = None) -> IssuedToken:
-    """Issue a new API token for an active user; the clear token is returned once and never stored."""
-    user = find_user(session, email=email)
-    if user is None:
-        raise UnknownUserError(f"no user with email {email.strip().lower()}")
-    if not user.is_active:
-        raise UnknownUserError(f"user {user.email} is not active")
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=saved_id(user), token_hash=token_hash(token), label=label.strip()[:200])
-    session.add(row)
-    if actor is not None:
-        record(session, actor, AuditAction.TOKEN_ISSUED, **_user_object(user.email), after=row.label)
-    session.commit()
-    return IssuedToken(token=token, api_token=row)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def authenticate_token(session: Session, *, token: str) -> User | None:
-    """The active user a live token belongs to, or None; notes when the token was last used."""
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        return None
-    row = session.exec(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)  # type: ignore[arg-type]
-        .where(ApiToken.token_hash == token_hash(token))
-    ).first()
-    if row is None:
-        return None
-    api_token, user = row
-    if api_token.revoked_at is not None or not user.is_active:
-        return None
-    now = utcnow()
-    last = ensure_aware(api_token.last_used_at)
-    if last is None or now - last >= LAST_USED_RESOLUTION:
-        write_after_reads(session, update(ApiToken).where(col(ApiToken.id) == api_token.id).values(last_used_at=now))
-    return user
-
-
-def revoke_token(session: Session, *, token_id: int, actor: Actor | None = None) -> bool:
-    """Refuse a token from now on; False when there is no such token or it was already revoked."""
-    api_token = session.get(ApiToken, token_id)
-    if api_token is None or api_token.revoked_at is not None:
-        return False
-    api_token.revoked_at = utcnow()
-    session.add(api_token)
-    if actor is not None:
-        record(session, actor, AuditAction.TOKEN_REVOKED, object_type="api_token", object_id=str(token_id))
-    session.commit()
-    return True
-
-
 def change_own_password(
     session: Session, *, user: User, current: str, new: str, actor: Actor, keep_session_id: int | None
 ) -> None:
@@ -248,11 +149,6 @@ def reset_password(session: Session, *, email: str, actor: Actor) -> str:
     record(session, actor, AuditAction.PASSWORD_RESET, **_user_object(user.email))
     session.commit()
     return temporary
-
-
-def generate_password() -> str:
-    """A random password well above the minimum length, easy to read out (URL-safe alphabet)."""
-    return secrets.token_urlsafe(15)  # 20 characters, 120 bits
 
 
 def change_role(session: Session, *, email: str, role: Role | str, actor: Actor) -> User:
@@ -345,17 +241,3 @@ def _keep_an_admin(session: Session, *, leaving: User) -> None:
 
 def _user_object(email: str) -> dict[str, str]:
     return {"object_type": "user", "object_id": email}
-
-
-def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, *, length: int = 32) -> bytes:
-    # maxmem must exceed 128·n·r bytes or OpenSSL refuses; leave head-room for its bookkeeping.
-    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=length, maxmem=256 * n * r + 2**20)
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    # binascii.Error is a ValueError subclass, so a mangled hash reads as "does not match".
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -16,10 +16,11 @@ from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
-from hotline.accounts import find_user, hash_password, verify_password
+from hotline.accounts import find_user
 from hotline.audit import Actor, AuditAction, count_recent, record
 from hotline.models import AuditEvent, User, utcnow
 from hotline.models.common import ensure_aware
+from hotline.passwords import hash_password, verify_password
 from hotline.web_sessions import OpenedSession, SessionPolicy, end_session, open_session
 
 MAX_FAILURES_PER_ACCOUNT = 5

@@ -1,4 +1,5 @@
-"""`fixmyservice users add|deactivate` and `fixmyservice tokens create|revoke`: thin edges over hotline.accounts.
+"""`fixmyservice users add|deactivate` and `fixmyservice tokens create|revoke`: thin edges over hotline.accounts
+and hotline.api_tokens.
 
 Both migrate first, so an admin can create the first account on a fresh data directory before
 the server has ever run. Every change is audited with the actor "cli" (whoever holds the server's
@@ -14,7 +15,8 @@ from typing import TextIO, TypeVar
 
 from sqlmodel import Session
 
-from hotline.accounts import AccountError, create_token, create_user, deactivate_user, revoke_token
+from hotline.accounts import AccountError, create_user, deactivate_user
+from hotline.api_tokens import create_token, revoke_token
 from hotline.audit import Actor
 from hotline.db import make_engine, migrate
 from hotline.settings import Settings

@@ -30,7 +30,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from hotline.access import Access, AccessKind, declare
-from hotline.accounts import authenticate_token
+from hotline.api_tokens import authenticate_token
 from hotline.app_state import AppState, app_state
 from hotline.audit import Actor
 from hotline.db import write_session

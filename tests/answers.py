@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from hotline import accounts
+from hotline import api_tokens, passwords
 from hotline.models import Complaint, Provider, User, utcnow
 from tests.factories import make_complaint, make_transcript
 from tests.staff.web.conftest import PASSWORD
@@ -36,14 +36,14 @@ def make_provider(session: Session, name: str = "Clinic", **fields: Any) -> Prov
 
 def make_provider_user(session: Session, email: str, provider: Provider) -> User:
     """A provider's login as the users CLI will make it: role provider, tied to one provider (logs in with PASSWORD)."""
-    user = User(email=email, role="provider", provider_id=provider.id, password_hash=accounts.hash_password(PASSWORD))
+    user = User(email=email, role="provider", provider_id=provider.id, password_hash=passwords.hash_password(PASSWORD))
     session.add(user)
     session.commit()
     return user
 
 
 def token_for(session: Session, user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {accounts.create_token(session, email=user.email).token}"}
+    return {"Authorization": f"Bearer {api_tokens.create_token(session, email=user.email).token}"}
 
 
 def make_routed(session: Session, provider: Provider, *, days_left: float = 30, **overrides: Any) -> Complaint:

@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from hotline import accounts
+from hotline import accounts, passwords
 from hotline.accounts import AccountError, DuplicateUserError, LastAdminError, ProviderLoginError
 from hotline.audit import Actor
 from hotline.models import Role, User
@@ -54,7 +54,7 @@ def add_user(page: PageRequest) -> Response:
     password = page.field("password", strip=False)
     generated = not password
     if generated:
-        password = accounts.generate_password()
+        password = passwords.generate_password()
     else:
         problem = password_problem(page, password, password)
         if problem:

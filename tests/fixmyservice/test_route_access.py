@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Host, Mount, Route
 from starlette.testclient import TestClient
 
 from fixmyservice.app import create_app
-from hotline import accounts
+from hotline import accounts, api_tokens
 from hotline.access import PUBLIC, SIGNED_LINK, TWILIO, Access, AccessKind, declare, declared_access, roles
 from hotline.models import User
 from hotline.models.users import Role
@@ -129,7 +129,7 @@ def _token(session: Session, role: str) -> str:
     else:  # accounts refuse unknown roles; a row written by hand stands for one added later
         session.add(User(email=email, role=role))
         session.commit()
-    return accounts.create_token(session, email=email).token
+    return api_tokens.create_token(session, email=email).token
 
 
 def test_api_routes_refuse_anonymous_callers_and_unlisted_roles(

@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from fixmyservice.app import create_app
-from hotline import accounts
+from hotline import accounts, api_tokens
 from hotline.models import Complaint, ComplaintStatus, Recording, RecordingStatus
 from hotline.settings import Settings
 from ivr.media_server import MediaServer
@@ -100,7 +100,7 @@ def test_a_job_time_limit_counts_each_attempt_then_fails_for_staff(
 
     # Staff read the same reason through their API.
     accounts.create_user(session, email="staff@example.org", role="staff")
-    token = accounts.create_token(session, email="staff@example.org").token
+    token = api_tokens.create_token(session, email="staff@example.org").token
     app = create_app(worker_settings, jobs=RecordingDispatcher(), engine=engine)
     with TestClient(app, base_url=PUBLIC_BASE_URL) as client:
         shown = client.get(f"/api/complaints/{reference}", headers={"Authorization": f"Bearer {token}"})

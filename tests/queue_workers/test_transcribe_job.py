@@ -146,7 +146,8 @@ def test_failure_after_last_retry_is_shown_to_staff(
     from starlette.testclient import TestClient
 
     from fixmyservice.app import create_app
-    from hotline.accounts import create_token, create_user
+    from hotline.accounts import create_user
+    from hotline.api_tokens import create_token
     from tests.conftest import PUBLIC_BASE_URL, RecordingDispatcher
 
     reference = call_in(KOREAN_REPORT, speech.speech())

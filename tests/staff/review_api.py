@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 from starlette.testclient import TestClient
 
-from hotline import accounts
+from hotline import accounts, api_tokens
 from hotline.models.providers import Provider
 
 
@@ -17,7 +17,7 @@ def bearer(session: Session, role: str, email: str | None = None) -> dict[str, s
     if accounts.find_user(session, email=address) is None:
         provider_id = a_provider(session) if role == "provider" else None  # a provider login needs its provider
         accounts.create_user(session, email=address, role=role, provider_id=provider_id)
-    return {"Authorization": f"Bearer {accounts.create_token(session, email=address).token}"}
+    return {"Authorization": f"Bearer {api_tokens.create_token(session, email=address).token}"}
 
 
 def a_provider(session: Session) -> int:

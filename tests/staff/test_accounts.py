@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from fixmyservice.cli import main
-from hotline import accounts
+from hotline import accounts, api_tokens, passwords
 from hotline.db import make_engine
 from hotline.models import ApiToken, User
 
@@ -42,24 +42,24 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, argv: list[str], *, stdin: str = ""
 
 
 def test_password_hash_verifies_and_rejects_wrong_password():
-    encoded = accounts.hash_password(PASSWORD)
+    encoded = passwords.hash_password(PASSWORD)
     scheme, n, r, p, salt, digest = encoded.split("$")
     assert (scheme, n, r, p) == ("scrypt", str(2**15), "8", "1")
     assert PASSWORD not in encoded and salt and digest
-    assert accounts.verify_password(PASSWORD, encoded)
-    assert not accounts.verify_password(PASSWORD + "!", encoded)
-    assert not accounts.verify_password("", encoded)
+    assert passwords.verify_password(PASSWORD, encoded)
+    assert not passwords.verify_password(PASSWORD + "!", encoded)
+    assert not passwords.verify_password("", encoded)
 
 
 def test_same_password_gets_a_different_salt_each_time():
-    assert accounts.hash_password(PASSWORD) != accounts.hash_password(PASSWORD)
+    assert passwords.hash_password(PASSWORD) != passwords.hash_password(PASSWORD)
 
 
 @pytest.mark.parametrize(
     "stored", ["", "plain-text", "scrypt$1$8$1$c2FsdA$ZGlnZXN0", "scrypt$99999999$8$1$c2FsdA$ZGlnZXN0", "md5$x$y$z$a$b"]
 )
 def test_malformed_or_empty_hash_never_verifies(stored: str):
-    assert not accounts.verify_password(PASSWORD, stored)
+    assert not passwords.verify_password(PASSWORD, stored)
 
 
 # --- users and tokens --------------------------------------------------------------------------------
@@ -68,13 +68,13 @@ def test_malformed_or_empty_hash_never_verifies(stored: str):
 def test_create_user_normalises_email_and_stores_only_a_hash(session: Session):
     user = accounts.create_user(session, email="  Ana@Example.ORG ", role="admin", password=PASSWORD)
     assert (user.email, user.role, user.is_active) == ("ana@example.org", "admin", True)
-    assert user.password_hash != PASSWORD and accounts.verify_password(PASSWORD, user.password_hash)
+    assert user.password_hash != PASSWORD and passwords.verify_password(PASSWORD, user.password_hash)
 
 
 def test_user_without_password_cannot_log_in_with_any_password(session: Session):
     user = accounts.create_user(session, email="bot@example.org", role="producer")
     assert user.password_hash == ""
-    assert not accounts.verify_password("", user.password_hash)
+    assert not passwords.verify_password("", user.password_hash)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_duplicate_email_is_refused_whatever_its_case(session: Session):
 
 def test_token_is_stored_only_as_its_sha256(session: Session):
     accounts.create_user(session, email="ana@example.org", role="staff")
-    issued = accounts.create_token(session, email="ana@example.org", label="laptop")
+    issued = api_tokens.create_token(session, email="ana@example.org", label="laptop")
     assert issued.token.startswith("fms_") and len(issued.token) > 40
     row = session.exec(select(ApiToken)).one()
     assert row.token_hash == hashlib.sha256(issued.token.encode()).hexdigest() != issued.token
@@ -111,23 +111,23 @@ def test_token_is_stored_only_as_its_sha256(session: Session):
 
 def test_authenticate_token_finds_the_user_and_notes_last_use(session: Session):
     user = accounts.create_user(session, email="ana@example.org", role="staff")
-    issued = accounts.create_token(session, email=user.email)
+    issued = api_tokens.create_token(session, email=user.email)
     assert issued.api_token.last_used_at is None
 
-    found = accounts.authenticate_token(session, token=issued.token)
+    found = api_tokens.authenticate_token(session, token=issued.token)
     assert found is not None and found.id == user.id
     session.refresh(issued.api_token)
     first_use = issued.api_token.last_used_at
     assert first_use is not None
 
     # Within the resolution a second use does not write again; after it, it does.
-    assert accounts.authenticate_token(session, token=issued.token) is not None
+    assert api_tokens.authenticate_token(session, token=issued.token) is not None
     session.refresh(issued.api_token)
     assert issued.api_token.last_used_at == first_use
-    issued.api_token.last_used_at = first_use - accounts.LAST_USED_RESOLUTION - timedelta(seconds=1)
+    issued.api_token.last_used_at = first_use - api_tokens.LAST_USED_RESOLUTION - timedelta(seconds=1)
     session.add(issued.api_token)
     session.commit()
-    assert accounts.authenticate_token(session, token=issued.token) is not None
+    assert api_tokens.authenticate_token(session, token=issued.token) is not None
     session.refresh(issued.api_token)
     assert issued.api_token.last_used_at is not None and issued.api_token.last_used_at > first_use - timedelta(
         seconds=1
@@ -136,23 +136,23 @@ def test_authenticate_token_finds_the_user_and_notes_last_use(session: Session):
 
 def test_revoked_unknown_and_inactive_tokens_are_refused(session: Session):
     user = accounts.create_user(session, email="ana@example.org", role="staff")
-    revoked = accounts.create_token(session, email=user.email)
-    kept = accounts.create_token(session, email=user.email)
+    revoked = api_tokens.create_token(session, email=user.email)
+    kept = api_tokens.create_token(session, email=user.email)
     assert revoked.api_token.id is not None
-    assert accounts.revoke_token(session, token_id=revoked.api_token.id)
-    assert not accounts.revoke_token(session, token_id=revoked.api_token.id)
+    assert api_tokens.revoke_token(session, token_id=revoked.api_token.id)
+    assert not api_tokens.revoke_token(session, token_id=revoked.api_token.id)
 
-    assert accounts.authenticate_token(session, token=revoked.token) is None
-    assert accounts.authenticate_token(session, token=kept.token) is not None
-    assert accounts.authenticate_token(session, token=kept.token + "x") is None
-    assert accounts.authenticate_token(session, token="") is None
+    assert api_tokens.authenticate_token(session, token=revoked.token) is None
+    assert api_tokens.authenticate_token(session, token=kept.token) is not None
+    assert api_tokens.authenticate_token(session, token=kept.token + "x") is None
+    assert api_tokens.authenticate_token(session, token="") is None
 
     user.is_active = False
     session.add(user)
     session.commit()
-    assert accounts.authenticate_token(session, token=kept.token) is None
+    assert api_tokens.authenticate_token(session, token=kept.token) is None
     with pytest.raises(accounts.UnknownUserError, match="not active"):
-        accounts.create_token(session, email=user.email)
+        api_tokens.create_token(session, email=user.email)
 
 
 # --- commands ----------------------------------------------------------------------------------------
@@ -181,8 +181,8 @@ def test_users_add_on_a_fresh_data_dir_migrates_first(
         with Session(engine) as s:
             user = s.exec(select(User)).one()
             assert (user.email, user.role) == ("ana@example.org", "admin")
-            assert accounts.verify_password(PASSWORD, user.password_hash)
-            assert not accounts.verify_password(PASSWORD + "\n", user.password_hash)
+            assert passwords.verify_password(PASSWORD, user.password_hash)
+            assert not passwords.verify_password(PASSWORD + "\n", user.password_hash)
     finally:
         engine.dispose()
 

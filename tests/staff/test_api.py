@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
-from hotline import accounts
+from hotline import accounts, api_tokens
 from hotline.models import Call, ComplaintStatus, RecordingStatus
 from staff.params import parse_since
 from tests.factories import CALLER_NUMBER, make_complaint, make_tag, make_transcript
@@ -23,7 +23,7 @@ T0 = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)  # 11:00 in Ulaanbaatar
 @pytest.fixture
 def token(session: Session) -> str:
     accounts.create_user(session, email="staff@example.org", role="staff")
-    return accounts.create_token(session, email="staff@example.org").token
+    return api_tokens.create_token(session, email="staff@example.org").token
 
 
 @pytest.fixture
@@ -67,9 +67,9 @@ def test_wrong_token_or_scheme_is_401(client: TestClient, token: str, header: st
 
 
 def test_revoked_token_is_401_while_others_still_work(client: TestClient, session: Session, token: str):
-    other = accounts.create_token(session, email="staff@example.org")
+    other = api_tokens.create_token(session, email="staff@example.org")
     assert other.api_token.id is not None
-    accounts.revoke_token(session, token_id=other.api_token.id)
+    api_tokens.revoke_token(session, token_id=other.api_token.id)
 
     refused = client.get("/api/menu", headers={"Authorization": f"Bearer {other.token}"})
     assert refused.status_code == 401
@@ -90,7 +90,7 @@ def test_token_of_a_deactivated_user_is_401(client: TestClient, session: Session
 @pytest.mark.parametrize("role", ["admin", "staff", "producer"])
 def test_every_role_may_read(client: TestClient, session: Session, role: str):
     accounts.create_user(session, email=f"{role}@example.org", role=role)
-    issued = accounts.create_token(session, email=f"{role}@example.org")
+    issued = api_tokens.create_token(session, email=f"{role}@example.org")
     response = client.get("/api/complaints", headers={"Authorization": f"Bearer {issued.token}"})
     assert response.status_code == 200
     session.refresh(issued.api_token)

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from hotline import accounts
+from hotline import accounts, api_tokens
 from hotline.models import ComplaintStatus
 from tests.factories import make_complaint, make_transcript
 
@@ -21,7 +21,7 @@ EARLY_ON_THE_5TH = datetime(2026, 1, 4, 16, 30, tzinfo=UTC)
 def login(session: Session, role: str) -> dict[str, str]:
     email = f"{role}@example.org"
     accounts.create_user(session, email=email, role=role)
-    return {"Authorization": f"Bearer {accounts.create_token(session, email=email).token}"}
+    return {"Authorization": f"Bearer {api_tokens.create_token(session, email=email).token}"}
 
 
 @pytest.fixture

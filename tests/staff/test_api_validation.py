@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from hotline import accounts
+from hotline import accounts, api_tokens
 from tests.factories import make_complaint
 
 RANGE = "between 2000-01-01 and 9999-12-31 in UTC"
@@ -27,7 +27,7 @@ def cursor(text: str) -> str:
 def auth(session: Session) -> dict[str, str]:
     accounts.create_user(session, email="staff@example.org", role="staff")
     make_complaint(session, reference="1234566")  # something for a broken query to trip over
-    return {"Authorization": f"Bearer {accounts.create_token(session, email='staff@example.org').token}"}
+    return {"Authorization": f"Bearer {api_tokens.create_token(session, email='staff@example.org').token}"}
 
 
 def get(client: TestClient, auth: dict[str, str], url: str) -> Any:

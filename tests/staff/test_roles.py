@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from hotline import accounts
+from hotline import accounts, api_tokens
 from hotline.access import PUBLIC, TWILIO, Access, declared_access, roles
 from hotline.app_state import STATE_KEY, AppState
 from hotline.models.users import Role
@@ -28,7 +28,7 @@ T0 = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
 
 def bearer(session: Session, role: str) -> dict[str, str]:
     accounts.create_user(session, email=f"{role}@example.org", role=role)
-    return {"Authorization": f"Bearer {accounts.create_token(session, email=f'{role}@example.org').token}"}
+    return {"Authorization": f"Bearer {api_tokens.create_token(session, email=f'{role}@example.org').token}"}
 
 
 def references(response: Any) -> list[str]:

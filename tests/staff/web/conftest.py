@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from hotline import accounts
+from hotline import passwords
 from hotline.models import User
 
 PASSWORD = "correct horse battery"
@@ -24,7 +24,7 @@ def csrf_of(html: str) -> str:
 
 def make_user(session: Session, email: str, role: str, *, password: str = PASSWORD, **fields: object) -> User:
     """A user who can log in; a role outside Role is written by hand (accounts refuse unknown roles)."""
-    user = User(email=email, role=role, password_hash=accounts.hash_password(password), **fields)
+    user = User(email=email, role=role, password_hash=passwords.hash_password(password), **fields)
     session.add(user)
     session.commit()
     return user

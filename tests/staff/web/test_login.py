@@ -245,7 +245,7 @@ def test_limits_hold_across_web_processes(
 
 def test_an_unknown_email_costs_the_same_scrypt_work_as_a_known_one() -> None:
     """Response time must not tell which accounts exist: the stand-in hash has the real cost parameters."""
-    from hotline import accounts, login_limits
+    from hotline import login_limits, passwords
 
     scheme, n, r, p, _, _ = login_limits._dummy_hash().split("$")
-    assert (scheme, int(n), int(r), int(p)) == ("scrypt", accounts.SCRYPT_N, accounts.SCRYPT_R, accounts.SCRYPT_P)
+    assert (scheme, int(n), int(r), int(p)) == ("scrypt", passwords.SCRYPT_N, passwords.SCRYPT_R, passwords.SCRYPT_P)
