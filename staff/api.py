@@ -15,7 +15,8 @@ from hotline.complaint_queries import complaint_detail
 from hotline.complaint_tags import SOUM_LEVELS
 from hotline.deployment import Deployment
 from hotline.models import ComplaintStatus
-from staff.endpoint import ApiError, ApiRequest
+from staff.api_output import ApiError
+from staff.endpoint import ApiRequest
 from staff.params import choices, parse_limit, parse_reference
 
 

@@ -25,7 +25,8 @@ from hotline.provider_scope import (
     readable_responses,
 )
 from hotline.responses import ResponseVersion, close_complaint, save_response
-from staff.endpoint import ApiError, ApiRequest, FileReply, Reply
+from staff.api_output import ApiError
+from staff.endpoint import ApiRequest, FileReply, Reply
 from staff.json_body import json_object, string_field
 from staff.params import MAX_ID, decode_cursor, encode_cursor, parse_limit, parse_reference
 from staff.uploads import answer_audio_of, text_field, uploaded_file

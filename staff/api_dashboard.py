@@ -24,9 +24,10 @@ from hotline.inbox_export import export_pages
 from hotline.inbox_queries import InboxFilter
 from hotline.models import utcnow
 from hotline.providers import list_providers
+from staff.api_output import ApiError
 from staff.csv_export import Value, csv_lines
 from staff.dashboard_tables import Table, tables_for
-from staff.endpoint import ApiError, ApiRequest
+from staff.endpoint import ApiRequest
 from staff.params import choices, parse_moment
 
 INBOX_COLUMNS = (

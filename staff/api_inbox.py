@@ -16,7 +16,8 @@ from hotline.access import sees_only_consented
 from hotline.deployment import Deployment
 from hotline.inbox_queries import InboxFilter, list_complaints, status_counts
 from hotline.models import ComplaintStatus
-from staff.endpoint import ApiError, ApiRequest
+from staff.api_output import ApiError
+from staff.endpoint import ApiRequest
 from staff.params import (
     choices,
     decode_cursor,

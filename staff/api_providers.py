@@ -22,8 +22,9 @@ from hotline.providers import (
     update_provider,
 )
 from hotline.routing import RoutingState, hand_over_notice, route_complaint, routing_state
+from staff.api_output import ApiError, jsonable
 from staff.api_review import complaint_for
-from staff.endpoint import ApiError, ApiRequest, Reply, jsonable
+from staff.endpoint import ApiRequest, Reply
 from staff.json_body import bool_field, int_field, json_object, string_field
 from staff.params import MAX_ID, parse_yes_no
 

@@ -22,7 +22,8 @@ from hotline.models import Complaint
 from hotline.privacy import protector_for
 from hotline.related_complaints import same_caller, similar
 from hotline.transcript_versions import confirm, save_version
-from staff.endpoint import ApiError, ApiRequest, FileReply, Reply
+from staff.api_output import ApiError
+from staff.endpoint import ApiRequest, FileReply, Reply
 from staff.json_body import bool_field, int_field, json_object, optional_string, string_field
 from staff.params import parse_reference
 

@@ -2,7 +2,8 @@
 
 Handlers get an `ApiRequest` (session, settings, user, parameters, the JSON body of a write) and return
 plain data, a `Reply` with another status (201), or a `FileReply` streamed with HTTP Range support; this
-module is the only place in the API that knows about Starlette requests and how errors are shaped.
+module, with what it reads off a request (staff.api_input) and how it answers (staff.api_output), is the only
+place in the API that knows about Starlette requests and how errors are shaped.
 `api_route` builds a route from one `Access` declaration that is both enforced here and recorded on the
 route, with the documentation staff.openapi publishes.
 
@@ -13,12 +14,8 @@ together after it returns, and nothing is written when it raises (a refusal from
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +23,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from hotline.access import Access, AccessKind, declare
@@ -35,31 +32,21 @@ from hotline.app_state import AppState, app_state
 from hotline.audit import Actor
 from hotline.db import write_session
 from hotline.models import User
-from hotline.models.common import ensure_aware
 from hotline.places import AreaDirectory, PlaceDirectory
 from hotline.review_errors import ReviewRefused, http_status
 from hotline.settings import Settings
+from staff.api_input import (
+    MAX_JSON_BYTES,
+    bearer_token,
+    is_write,
+    parse_json_body,
+    read_capped,
+    reject_control_characters,
+)
+from staff.api_output import ApiError, Utf8JSONResponse, error_response, jsonable, unauthorized_response
 from staff.uploads import UploadRefused, is_multipart, read_upload_form
 
-REALM = 'Bearer realm="fixmyservice"'
-MAX_JSON_BYTES = 64 * 1024  # a 20,000-character Cyrillic transcript is ~40 kB of UTF-8
 DOC_ATTRIBUTE = "api_doc"  # where a route keeps its RouteDoc for staff.openapi
-
-
-class Utf8JSONResponse(JSONResponse):
-    """JSON with Cyrillic, Hangul and Khmer as themselves: staff tools and curl users read them as text."""
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-
-
-class ApiError(Exception):
-    """Raised by a handler to answer with an error status and a message for the client."""
-
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
 
 
 @dataclass
@@ -156,7 +143,7 @@ def api_endpoint(handler: Handler, *, access: Access, upload_limit: int | None =
     async def endpoint(request: Request) -> Response:
         token = bearer_token(request.headers.get("Authorization", ""))
         if token is None:
-            return _unauthorized("missing Bearer token in the Authorization header", invalid=False)
+            return unauthorized_response("missing Bearer token in the Authorization header", invalid=False)
         raw, form = b"", None
         if is_write(request.method):
             try:
@@ -167,7 +154,7 @@ def api_endpoint(handler: Handler, *, access: Access, upload_limit: int | None =
                 else:
                     raw = await read_capped(request, limit=MAX_JSON_BYTES)
             except (ApiError, UploadRefused) as exc:
-                return _error(exc.status_code, exc.message)
+                return error_response(exc.status_code, exc.message)
         try:
             return await run_in_threadpool(_run, handler, access, request, token, raw, form)
         finally:
@@ -177,47 +164,6 @@ def api_endpoint(handler: Handler, *, access: Access, upload_limit: int | None =
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__
     return endpoint
-
-
-def is_write(method: str) -> bool:
-    """Every method but GET and HEAD changes something, so it gets a body, a write transaction and a commit."""
-    return method not in ("GET", "HEAD")
-
-
-async def read_capped(request: Request, *, limit: int) -> bytes:
-    """The body, read as a stream that stops at `limit` bytes (413 beyond it, before any parsing)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, f"a request body is at most {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, f"a request body is at most {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def parse_json_body(raw: bytes, content_type: str) -> Any:
-    """The JSON document of a write (None when there is no body); a non-JSON or malformed body is a 400."""
-    if not raw.strip():
-        return None  # the handler says what it wanted (most want an object; a reveal wants nothing)
-    kind = content_type.split(";")[0].strip().lower()
-    if kind != "application/json":
-        raise ApiError(400, f"send a JSON body with Content-Type: application/json, not {kind or 'none'}")
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ApiError(400, "the request body is not UTF-8") from None
-    except (ValueError, RecursionError) as exc:
-        raise ApiError(400, f"the request body is not valid JSON: {exc}"[:300]) from None
-
-
-def bearer_token(header: str) -> str | None:
-    scheme, _, value = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        return None
-    return value.strip()
 
 
 def _run(
@@ -231,9 +177,9 @@ def _run(
     with opened as session:
         user = authenticate_token(session, token=token)
         if user is None:
-            return _unauthorized("invalid or revoked token", invalid=True)
+            return unauthorized_response("invalid or revoked token", invalid=True)
         if not access.admits(user.role):
-            return _error(403, f"this route is for {', '.join(sorted(access.roles))}; your role is {user.role}")
+            return error_response(403, f"this route is for {', '.join(sorted(access.roles))}; your role is {user.role}")
         try:
             reject_control_characters(request.path_params, request.query_params.multi_items())
             api = ApiRequest(
@@ -250,10 +196,10 @@ def _run(
             result = handler(api)
         except ApiError as exc:
             session.rollback()
-            return _error(exc.status_code, exc.message)
+            return error_response(exc.status_code, exc.message)
         except ReviewRefused as exc:
             session.rollback()
-            return _error(http_status(exc), exc.message)
+            return error_response(http_status(exc), exc.message)
         if writes:
             session.commit()
     return _response(result)
@@ -272,40 +218,3 @@ def _response(result: Any) -> Response:
     if isinstance(result, Reply):
         return Utf8JSONResponse(jsonable(result.body), status_code=result.status_code)
     return Utf8JSONResponse(jsonable(result))
-
-
-def reject_control_characters(path_params: Mapping[str, Any], query: Iterable[tuple[str, str]]) -> None:
-    """Refuse NUL and other control characters anywhere in the path or query: no parameter has a use for them,
-    and PostgreSQL refuses NUL in text, which would otherwise surface as a 500."""
-    pairs = [(name, str(value)) for name, value in path_params.items()] + list(query)
-    for name, value in pairs:
-        if _has_control_character(name) or _has_control_character(value):
-            printable = "".join("?" if _has_control_character(ch) else ch for ch in name)
-            raise ApiError(400, f"parameter {printable!r} contains a control character")
-
-
-def _has_control_character(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" for ch in text)
-
-
-def _error(status_code: int, message: str) -> Utf8JSONResponse:
-    return Utf8JSONResponse({"error": message}, status_code=status_code)
-
-
-def _unauthorized(message: str, *, invalid: bool) -> Utf8JSONResponse:
-    # RFC 6750: say which scheme to use; add error="invalid_token" only when a token was actually sent.
-    challenge = REALM + (', error="invalid_token"' if invalid else "")
-    return Utf8JSONResponse({"error": message}, status_code=401, headers={"WWW-Authenticate": challenge})
-
-
-def jsonable(value: Any) -> Any:
-    """Dataclasses, lists and dicts down to JSON types; datetimes as ISO 8601 with their zone."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return ensure_aware(value).isoformat()  # type: ignore[union-attr]
-    return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from staff.endpoint import ApiError
+from staff.api_output import ApiError
 from staff.params import MAX_ID
 
 

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from hotline.inbox_queries import Cursor
-from staff.endpoint import ApiError
+from staff.api_output import ApiError
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200

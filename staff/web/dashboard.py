@@ -23,9 +23,9 @@ from hotline.dashboard_queries import DashboardFilter
 from hotline.models import utcnow
 from staff.api_dashboard import dashboard_filter, inbox_csv, table_csv
 from staff.api_inbox import inbox_filter
+from staff.api_output import ApiError
 from staff.csv_export import csv_response
 from staff.dashboard_tables import TABLES, Cell, Table, tables_for
-from staff.endpoint import ApiError
 from staff.web.deployment_names import area_choices, sector_choices
 from staff.web.i18n import N_
 from staff.web.page_request import PageError, PageRequest

@@ -18,7 +18,7 @@ from hotline.inbox_queries import list_complaints, status_counts
 from hotline.models import ComplaintStatus
 from hotline.models.users import Role
 from staff.api_inbox import inbox_filter
-from staff.endpoint import ApiError
+from staff.api_output import ApiError
 from staff.params import decode_cursor, encode_cursor
 from staff.web.deployment_names import area_choices, sector_choices
 from staff.web.labels import STATUS_LABELS

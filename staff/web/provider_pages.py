@@ -22,7 +22,7 @@ from hotline.models.users import Role
 from hotline.provider_scope import caller_audio, case_detail, find_case, list_cases, readable_answer_audio
 from hotline.responses import CLOSURES, close_complaint, save_response
 from hotline.review_errors import ReviewRefused, http_status
-from staff.endpoint import ApiError
+from staff.api_output import ApiError
 from staff.params import decode_cursor, encode_cursor, parse_reference
 from staff.uploads import answer_audio_of, uploaded_file
 from staff.web.complaint_page import refused
