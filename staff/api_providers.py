@@ -12,15 +12,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from hotline.providers import (
-    ProviderFields,
-    ProviderView,
-    create_provider,
-    find_provider,
-    list_providers,
-    suggest_providers,
-    update_provider,
-)
+from hotline.provider_fields import ProviderFields
+from hotline.provider_suggestions import suggest_providers
+from hotline.providers import ProviderView, create_provider, find_provider, list_providers, update_provider
 from hotline.routing import RoutingState, hand_over_notice, route_complaint, routing_state
 from staff.api_output import ApiError, jsonable
 from staff.api_review import complaint_for

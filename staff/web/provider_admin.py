@@ -13,14 +13,8 @@ from typing import Any
 from starlette.responses import Response
 
 from hotline.audit import Actor
-from hotline.providers import (
-    ProviderFields,
-    ProviderView,
-    create_provider,
-    find_provider,
-    list_providers,
-    update_provider,
-)
+from hotline.provider_fields import ProviderFields
+from hotline.providers import ProviderView, create_provider, find_provider, list_providers, update_provider
 from hotline.review_errors import ReviewRefused
 from staff.params import MAX_ID
 from staff.web.page import PageError, PageRequest

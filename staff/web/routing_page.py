@@ -16,7 +16,8 @@ from starlette.responses import Response
 from hotline.audit import Actor
 from hotline.lifecycle import STAFF_MOVES
 from hotline.models import Complaint, ComplaintStatus
-from hotline.providers import ProviderView, Suggestion, list_providers, suggest_providers
+from hotline.provider_suggestions import Suggestion, suggest_providers
+from hotline.providers import ProviderView, list_providers
 from hotline.review_errors import Conflict, ReviewRefused
 from hotline.routing import RoutingState, hand_over_notice, route_complaint, routing_state
 from staff.web.complaint_view import load_complaint

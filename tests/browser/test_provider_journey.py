@@ -24,7 +24,8 @@ from hotline.accounts import create_user
 from hotline.audit import Actor
 from hotline.models import Complaint, Feedback
 from hotline.privacy import mask_number
-from hotline.providers import ProviderFields, create_provider
+from hotline.provider_fields import ProviderFields
+from hotline.providers import create_provider
 from ivr.simulator import SimulatedCall
 from queue_workers.queues import QueueName
 from queue_workers.worker import run_worker

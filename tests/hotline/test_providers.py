@@ -12,7 +12,9 @@ from sqlmodel import Session, select
 from hotline.deployment import DEFAULT_DEPLOYMENT, Deployment, load_deployment
 from hotline.models import AuditEvent
 from hotline.places import PlaceDirectory
-from hotline.providers import Match, ProviderFields, create_provider, list_providers, suggest_providers, update_provider
+from hotline.provider_fields import ProviderFields
+from hotline.provider_suggestions import Match, suggest_providers
+from hotline.providers import create_provider, list_providers, update_provider
 from hotline.review_errors import Invalid
 from tests.factories import make_complaint
 from tests.hotline.review_helpers import audit_actions, reviewer

@@ -18,7 +18,8 @@ from hotline.models.common import ensure_aware
 from hotline.notice_outbox import notices_of
 from hotline.places import PlaceDirectory
 from hotline.privacy import mask_number
-from hotline.providers import ProviderFields, create_provider
+from hotline.provider_fields import ProviderFields
+from hotline.providers import create_provider
 from hotline.review_errors import Invalid
 from hotline.routing import route_complaint
 from hotline.settings import Settings

@@ -22,7 +22,8 @@ from hotline.models import Complaint, ComplaintStatus
 from hotline.models.answers import Notice
 from hotline.models.common import ensure_aware
 from hotline.privacy import mask_number
-from hotline.providers import ProviderFields, create_provider
+from hotline.provider_fields import ProviderFields
+from hotline.providers import create_provider
 from hotline.settings import Settings
 from queue_workers import context
 from queue_workers.connection import redis_url_of
