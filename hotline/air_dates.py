@@ -12,10 +12,10 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hotline.deployment import Station
 from hotline.iso_weeks import parse_week
 from hotline.models import Episode
 from hotline.review_errors import Invalid
+from hotline.stations import Station
 
 MOVE_DAYS = 7  # how far outside its ISO week a producer may move a show
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from hotline.air_dates import air_date, air_date_range, air_moment, check_air_date, parse_air_date, station_air_date
-from hotline.deployment import Station
 from hotline.models import Episode
 from hotline.review_errors import Invalid
+from hotline.stations import Station
 
 SATURDAY_NIGHT = Station(code="late", name="Late FM", language="mn", air_weekday=7, air_time="01:30")
 
