@@ -6,17 +6,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from hotline.answer_audio import MAX_UPLOAD_BYTES
-from hotline.models import Complaint, utcnow
+from hotline.models import Complaint, User, utcnow
 from hotline.models.answers import Response
 from hotline.responses import ResponseVersion
 from staff.web.responses import render
 from tests.answers import make_provider, make_provider_user, make_routed, spoken_answer
 from tests.conftest import reread
-from tests.staff.web.conftest import csrf_of, log_in, make_user
+from tests.staff.web.conftest import csrf_of, log_in
+
+
+@pytest.fixture
+def staff_on_complaint(client: TestClient, session: Session, staff_user: User) -> tuple[Complaint, str]:
+    """A complaint routed to a provider, opened by signed-in staff: the complaint and its page's CSRF token."""
+    complaint = make_routed(session, make_provider(session))
+    log_in(client, staff_user.email)
+    return complaint, csrf_of(client.get(f"/complaints/{complaint.reference}").text)
 
 
 def test_provider_list_marks_overdue_and_shows_deadlines(client: TestClient, session: Session) -> None:
@@ -84,12 +93,10 @@ def test_a_broken_recording_comes_back_with_the_typed_text(client: TestClient, s
     assert session.exec(select(Response)).all() == []
 
 
-def test_staff_answer_on_behalf_and_close_from_the_complaint_forms(client: TestClient, session: Session) -> None:
-    provider = make_provider(session)
-    make_user(session, "staff@example.org", "staff")
-    complaint = make_routed(session, provider)
-    log_in(client, "staff@example.org")
-    csrf = csrf_of(client.get(f"/complaints/{complaint.reference}").text)
+def test_staff_answer_on_behalf_and_close_from_the_complaint_forms(
+    client: TestClient, session: Session, staff_on_complaint: tuple[Complaint, str]
+) -> None:
+    complaint, csrf = staff_on_complaint
     answered = client.post(
         f"/complaints/{complaint.reference}/responses",
         data={"csrf_token": csrf, "text": "Their letter says: fixed."},
@@ -121,13 +128,9 @@ def test_staff_answer_on_behalf_and_close_from_the_complaint_forms(client: TestC
 
 
 def test_a_refused_answer_on_behalf_comes_back_on_the_complaint_page_with_the_typed_text(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, staff_on_complaint: tuple[Complaint, str]
 ) -> None:
-    provider = make_provider(session)
-    make_user(session, "staff@example.org", "staff")
-    complaint = make_routed(session, provider)
-    log_in(client, "staff@example.org")
-    csrf = csrf_of(client.get(f"/complaints/{complaint.reference}").text)
+    complaint, csrf = staff_on_complaint
     sent = client.post(
         f"/complaints/{complaint.reference}/responses",
         data={"csrf_token": csrf, "text": "keep these words"},
