@@ -154,7 +154,8 @@ def _write_piece(spec: PackageSpec, sheet: RunSheet, work: Path, piece: Piece, i
         title=title, artist=sheet.station_name, album=sheet.title, track=index + 1, total=total,
         comment=segment.reference, language=spec.id3_language, date=sheet.broadcast_date.isoformat(),
     )  # fmt: skip
-    encoded = mp3.write(work / f"{piece.name}.mp3", result.samples, tags=tags)
+    # The clips' encoders yield the CPU to the rough cut's, the build's critical path (radio_segments.mp3.encode).
+    encoded = mp3.write(work / f"{piece.name}.mp3", result.samples, tags=tags, yielding=True)
     return AudioFile(piece.name, piece.kind, segment.position, seconds_of(result.samples), result, wav, encoded)
 
 

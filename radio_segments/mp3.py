@@ -85,14 +85,18 @@ def _syncsafe(size: int) -> bytes:
     return struct.pack(">I", sum(((size >> (7 * i)) & 0x7F) << (8 * i) for i in range(4)))
 
 
-def encode(samples: Samples, *, quality: int = VBR_QUALITY, timeout: float = 600.0) -> bytes:
-    """Variable-bitrate MP3 frames (with the Xing/LAME frame giving the exact length and seeking), no tags."""
+def encode(samples: Samples, *, quality: int = VBR_QUALITY, timeout: float = 600.0, yielding: bool = False) -> bytes:
+    """Variable-bitrate MP3 frames (with the Xing/LAME frame giving the exact length and seeking), no tags.
+
+    `yielding` runs the encoder at a lower CPU priority (nice 10), for work that is not on the critical path
+    of a build: the episode's clips yield to its rough cut, whose MP3 is the longest single task.
+    """
     if not 0 <= quality <= 9:
         raise ValueError(f"LAME's VBR quality runs from 0 (best) to 9, not {quality}")
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile() as errors:
         out = Path(scratch) / "audio.mp3"  # a file, not a pipe: the Xing frame is filled in at the end by seeking
         command = [
-            FFMPEG, "-nostdin", "-hide_banner", "-v", "error",
+            *(["nice", "-n", "10"] if yielding else []), FFMPEG, "-nostdin", "-hide_banner", "-v", "error",
             "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
             "-c:a", "libmp3lame", "-q:a", str(quality), "-compression_level", str(ALGORITHM_QUALITY),
             "-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1",
@@ -120,8 +124,10 @@ def encode(samples: Samples, *, quality: int = VBR_QUALITY, timeout: float = 600
         return out.read_bytes()
 
 
-def write(path: Path, samples: Samples, *, tags: Id3Tags, quality: int = VBR_QUALITY) -> FileDigest:
+def write(
+    path: Path, samples: Samples, *, tags: Id3Tags, quality: int = VBR_QUALITY, yielding: bool = False
+) -> FileDigest:
     """Write a tagged MP3 of 48 kHz mono samples; the same samples and tags always give the same bytes.
     Returns the file's size and sha256 (for the package manifest)."""
     tag = id3v2_4(tags)  # built first: a bad tag fails before a minute of encoding
-    return write_bytes(path, tag + encode(samples, quality=quality))
+    return write_bytes(path, tag + encode(samples, quality=quality, yielding=yielding))

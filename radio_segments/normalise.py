@@ -63,8 +63,13 @@ class Normalised:
     limited_db: float  # deepest limiter reduction, ≤ 0 (re-limiting passes summed in); 0.0 when not limited
 
 
-def normalise(samples: Samples, target: LoudnessTarget | None = None) -> Normalised:
-    """Gain (and, if needed, limit) 48 kHz mono samples onto `target`; see the module docstring for failures."""
+def normalise(samples: Samples, target: LoudnessTarget | None = None, *, in_place: bool = False) -> Normalised:
+    """Gain (and, if needed, limit) 48 kHz mono samples onto `target`; see the module docstring for failures.
+
+    `in_place`: the caller gives `samples` up (a programme it just stitched), so when a static gain meets the
+    target it is applied to them directly: a half-hour programme then needs no second 350 MB buffer, whose
+    page faults cost up to a second. With limiting, the original is kept for the next rounds as usual.
+    """
     target = target or LoudnessTarget()
     weighted = weigh(samples)
     source = integrated_from(weighted.energies)
@@ -74,17 +79,19 @@ def normalise(samples: Samples, target: LoudnessTarget | None = None) -> Normali
     best: Normalised | None = None
     tried: tuple[float, float] | None = None  # the previous round's (gain, loudness), for the secant step
     rows, levels, exact_from = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32), float("inf")
-    out = np.empty_like(samples)
+    out: Samples | None = None
     for _ in range(_ROUNDS):
         gain = float(10.0 ** (gain_db / 20.0))
         # The envelope must be exact at the peak itself (for the figure) and wherever the limiter could act.
         if min(sample_peak, ceiling / gain) < exact_from:
             exact_from = min(sample_peak, ceiling / gain) / _REUSE_HEADROOM
             rows, levels = peaks_above(samples, exact_from)
-        if best is not None and best.samples is out:  # keep the best round's samples; work in a new buffer
+        over = np.flatnonzero(levels > np.float32(ceiling / gain))
+        if len(over) == 0 and in_place:
+            out = samples
+        elif out is None or (best is not None and best.samples is out):  # keep the best round's; use a new one
             out = np.empty_like(samples)
         np.multiply(samples, np.float32(gain), out=out)
-        over = np.flatnonzero(levels > np.float32(ceiling / gain))
         if len(over) == 0:  # linear: energies and peaks scale exactly, no second pass over the samples
             loudness = figures(weighted.energies * gain * gain, float(levels.max()) * gain)
             return Normalised(out, loudness, source, gain_db, 0.0)

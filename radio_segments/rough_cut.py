@@ -137,4 +137,4 @@ def stitch(items: Sequence[Item], target: LoudnessTarget | None = None) -> Rough
         Cue(label=item.label, kind=item.kind, start_sample=int(start), samples=length)
         for item, start, length in zip(items, starts, lengths, strict=False)
     )
-    return RoughCut(normalised=normalise(programme, target), cues=cues)
+    return RoughCut(normalised=normalise(programme, target, in_place=True), cues=cues)

@@ -98,3 +98,20 @@ def test_a_target_only_crushing_could_reach_is_refused() -> None:
 def test_nonsense_targets_are_refused(fields: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="not a usable loudness target"):
         LoudnessTarget(**fields)
+
+
+@pytest.mark.parametrize("limited", [False, True])
+def test_in_place_gives_the_same_samples(limited: bool, audio_samples: AudioSamples) -> None:
+    """A gain alone is applied to the given buffer itself; with limiting the original is kept for the rounds."""
+    source = decode(audio_samples.peaky_sine() if limited else audio_samples.speech(-12.0))
+    copied = normalise(source.copy())
+    assert (copied.limited_db < 0.0) == limited
+    given = source.copy()
+    in_place = normalise(given, in_place=True)
+    np.testing.assert_array_equal(in_place.samples, copied.samples)
+    assert in_place.loudness == copied.loudness
+    if copied.limited_db == 0.0:
+        assert in_place.samples is given
+    else:
+        assert in_place.samples is not given
+        np.testing.assert_array_equal(given, source)
