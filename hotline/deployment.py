@@ -13,10 +13,6 @@ from pydantic import Field, field_validator, model_validator
 
 from hotline.stations import JINGLE_KINDS, Station, StrictModel
 
-# Re-exported only while staff/api_episode_publish.py (being edited elsewhere) imports it from here; its home is
-# hotline.stations, and this line goes once that import moves.
-from hotline.stations import STATION_CODE as STATION_CODE
-
 DEPLOYMENTS_DIR = Path(__file__).resolve().parent / "deployments"
 DEFAULT_DEPLOYMENT = DEPLOYMENTS_DIR / "mongolia.toml"
 

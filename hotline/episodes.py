@@ -21,13 +21,14 @@ from sqlmodel import Session, col, select
 from hotline.audit import Actor, AuditAction, record
 from hotline.curation import Ranked, rank
 from hotline.db import write_session
-from hotline.deployment import Deployment, Station
+from hotline.deployment import Deployment
 from hotline.episode_queries import CandidateRow, LatestAnswer, candidates
 from hotline.host_lines import SegmentFacts, intro_lines, name_in, outro_lines, segment_lines
 from hotline.iso_weeks import IsoWeek
 from hotline.models import AnswerAirs, Episode, EpisodeSegment, EpisodeStatus
 from hotline.models.common import saved_id
 from hotline.review_errors import Conflict, Invalid, ReviewRefused
+from hotline.stations import Station
 
 CANDIDATE_DAYS = 90  # how far before the week a complaint may still be a candidate (an overdue provider's)
 

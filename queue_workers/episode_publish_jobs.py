@@ -20,7 +20,6 @@ from sqlmodel import Session
 
 from hotline.audio_store import AudioStore
 from hotline.db import write_session
-from hotline.deployment import Station
 from hotline.episode_publishing import (
     episode_audio_path,
     feed_key,
@@ -33,6 +32,7 @@ from hotline.models import Episode, EpisodeStatus, utcnow
 from hotline.models.common import ensure_aware, saved_id
 from hotline.playout_uploads import record_uploaded, uploaded_files
 from hotline.settings import Settings
+from hotline.stations import Station
 from queue_workers.context import current_context
 from radio_segments.azuracast import (
     AzuraCastStation,

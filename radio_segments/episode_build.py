@@ -23,7 +23,7 @@ from hotline.air_dates import air_date
 from hotline.audio_store import AudioStore
 from hotline.clip_points import clip_points
 from hotline.complaint_audio import stored_audio
-from hotline.deployment import Deployment, Station
+from hotline.deployment import Deployment
 from hotline.episode_builds import claim_build, package_key, record_built, record_failure, record_progress
 from hotline.episode_publishing import rough_cut_key
 from hotline.episode_queries import HeardWords, SegmentRow, heard_words, responses_of, segments
@@ -31,6 +31,7 @@ from hotline.episodes import station_of
 from hotline.host_lines import name_in
 from hotline.models import AnswerAirs, Complaint, Episode, Provider, Response, VoiceTreatment
 from hotline.places import PlaceDirectory
+from hotline.stations import Station
 from radio_segments.episode_package import (
     BuiltPackage,
     CallerClip,

@@ -23,7 +23,6 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 
 from hotline.app_state import app_state
 from hotline.audio_store import AudioStore
-from hotline.deployment import STATION_CODE, Station
 from hotline.episode_publishing import (
     consent_withdrawn,
     feed_key,
@@ -34,8 +33,10 @@ from hotline.episode_publishing import (
 )
 from hotline.models import Episode, EpisodeStatus, utcnow
 from hotline.review_errors import Conflict
+from hotline.stations import STATION_CODE, Station
 from staff.api_episodes import api_document, find_episode
-from staff.endpoint import ApiError, ApiRequest
+from staff.api_output import ApiError
+from staff.endpoint import ApiRequest
 from staff.params import parse_episode_id
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"

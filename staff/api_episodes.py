@@ -18,7 +18,8 @@ from hotline.episode_queries import episodes as list_episodes
 from hotline.episodes import draft_episode, station_of
 from hotline.iso_weeks import parse_week, week_of
 from hotline.models import Episode, utcnow
-from staff.endpoint import ApiError, ApiRequest, FileReply, Reply
+from staff.api_output import ApiError
+from staff.endpoint import ApiRequest, FileReply, Reply
 from staff.episode_documents import episode_document, episode_summary
 from staff.json_body import int_field, json_object, optional_string, string_field
 from staff.params import MAX_ID, parse_episode_id

@@ -20,7 +20,7 @@ from hotline.episode_queries import HeardWords, SegmentRow, heard_words, respons
 from hotline.host_lines import name_in
 from hotline.models import Episode, EpisodeStatus, Response
 from hotline.places import PlaceDirectory
-from staff.endpoint import jsonable
+from staff.api_output import jsonable
 
 SOUM_LEVELS = frozenset({"soum", "district"})  # the finest place a producer or a listener is told
 

@@ -23,7 +23,7 @@ from hotline.episode_builds import build_progress, package_ready, request_build
 from hotline.episode_publishing import aired_on_episode, publish_episode, request_delivery, rough_cut_missing
 from hotline.models import Episode, utcnow
 from hotline.review_errors import Conflict
-from staff.endpoint import jsonable
+from staff.api_output import jsonable
 from staff.web.page import PageError, PageRequest
 
 log = logging.getLogger(__name__)

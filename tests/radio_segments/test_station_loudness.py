@@ -3,7 +3,7 @@ station that sets none gets the deployment's settings."""
 
 from __future__ import annotations
 
-from hotline.deployment import Station
+from hotline.stations import Station
 from radio_segments.episode_build import station_target
 from radio_segments.normalise import LoudnessTarget
 
