@@ -11,13 +11,24 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from hotline.answer_audio import MAX_UPLOAD_BYTES
-from hotline.models import Complaint, User, utcnow
+from hotline.models import Complaint, Provider, User, utcnow
 from hotline.models.answers import Response
 from hotline.responses import ResponseVersion
 from staff.web.responses import render
 from tests.answers import make_provider, make_provider_user, make_routed, spoken_answer
 from tests.conftest import reread
 from tests.staff.web.conftest import csrf_of, log_in
+
+NURSE = "nurse@clinic.example"
+
+
+@pytest.fixture
+def signed_in_provider(client: TestClient, session: Session) -> Provider:
+    """A provider whose one user (NURSE) is signed in on `client`."""
+    provider = make_provider(session)
+    make_provider_user(session, NURSE, provider)
+    log_in(client, NURSE)
+    return provider
 
 
 @pytest.fixture
@@ -28,12 +39,11 @@ def staff_on_complaint(client: TestClient, session: Session, staff_user: User) -
     return complaint, csrf_of(client.get(f"/complaints/{complaint.reference}").text)
 
 
-def test_provider_list_marks_overdue_and_shows_deadlines(client: TestClient, session: Session) -> None:
-    provider = make_provider(session)
-    make_provider_user(session, "nurse@clinic.example", provider)
-    late = make_routed(session, provider, days_left=-1)
-    fresh = make_routed(session, provider)
-    log_in(client, "nurse@clinic.example")
+def test_provider_list_marks_overdue_and_shows_deadlines(
+    client: TestClient, session: Session, signed_in_provider: Provider
+) -> None:
+    late = make_routed(session, signed_in_provider, days_left=-1)
+    fresh = make_routed(session, signed_in_provider)
     page = client.get("/provider/complaints")
     assert page.status_code == 200
     assert page.text.index(fresh.reference) < page.text.index(late.reference)  # newest first
@@ -46,12 +56,9 @@ def test_provider_list_marks_overdue_and_shows_deadlines(client: TestClient, ses
 
 
 def test_provider_answers_with_text_and_a_recording_through_the_form(
-    client: TestClient, session: Session, tmp_path: Path
+    client: TestClient, session: Session, tmp_path: Path, signed_in_provider: Provider
 ) -> None:
-    provider = make_provider(session)
-    make_provider_user(session, "nurse@clinic.example", provider)
-    complaint = make_routed(session, provider, soum="8410")
-    log_in(client, "nurse@clinic.example")
+    complaint = make_routed(session, signed_in_provider, soum="8410")
     page = client.get(f"/provider/complaints/{complaint.reference}")
     assert page.status_code == 200 and "Buyant" in page.text  # the soum by its name, never a finer place
     assert "эмнэлэгт эм байхгүй, тусламж хэрэгтэй" in page.text and 'enctype="multipart/form-data"' in page.text
@@ -77,11 +84,10 @@ def test_provider_answers_with_text_and_a_recording_through_the_form(
     assert session.get(Complaint, complaint.id).status == "answered"  # type: ignore[union-attr]
 
 
-def test_a_broken_recording_comes_back_with_the_typed_text(client: TestClient, session: Session) -> None:
-    provider = make_provider(session)
-    make_provider_user(session, "nurse@clinic.example", provider)
-    complaint = make_routed(session, provider)
-    log_in(client, "nurse@clinic.example")
+def test_a_broken_recording_comes_back_with_the_typed_text(
+    client: TestClient, session: Session, signed_in_provider: Provider
+) -> None:
+    complaint = make_routed(session, signed_in_provider)
     csrf = csrf_of(client.get(f"/provider/complaints/{complaint.reference}").text)
     sent = client.post(
         f"/complaints/{complaint.reference}/responses",
@@ -162,12 +168,12 @@ def test_the_responses_panel_renders_for_staff(session: Session) -> None:
 
 def test_an_upload_is_read_only_for_a_signed_in_user_the_form_admits(client: TestClient, session: Session) -> None:
     provider = make_provider(session)
-    make_provider_user(session, "nurse@clinic.example", provider)
+    make_provider_user(session, NURSE, provider)
     complaint = make_routed(session, provider)
     big = {"audio": ("big.wav", b"\0" * (MAX_UPLOAD_BYTES + 512 * 1024), "audio/wav")}
     url = f"/complaints/{complaint.reference}/responses"
     anonymous = client.post(url, data={"csrf_token": "x"}, files=big, follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
-    log_in(client, "nurse@clinic.example")
+    log_in(client, NURSE)
     csrf = csrf_of(client.get(f"/provider/complaints/{complaint.reference}").text)
     assert client.post(url, data={"csrf_token": csrf}, files=big, follow_redirects=False).status_code == 413
