@@ -8,18 +8,15 @@ ID3v2.4 text is UTF-8, so Mongolian and Khmer titles are kept exactly as written
 
 from __future__ import annotations
 
-import contextlib
 import struct
-import subprocess
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from radio_segments.file_digest import FileDigest, write_bytes
-from radio_segments.pcm import FFMPEG, SAMPLE_RATE, Samples
+from radio_segments.pcm import FFMPEG, SAMPLE_RATE, FfmpegError, Samples, run_ffmpeg
 
 _UTF8 = b"\x03"  # ID3v2.4 text encoding byte for UTF-8
 # LAME's VBR quality 2 (its "-V 2", the usual transparent setting): about 110 kbit/s for mono speech.
@@ -93,7 +90,7 @@ def encode(samples: Samples, *, quality: int = VBR_QUALITY, timeout: float = 600
     """
     if not 0 <= quality <= 9:
         raise ValueError(f"LAME's VBR quality runs from 0 (best) to 9, not {quality}")
-    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "audio.mp3"  # a file, not a pipe: the Xing frame is filled in at the end by seeking
         command = [
             *(["nice", "-n", "10"] if yielding else []), FFMPEG, "-nostdin", "-hide_banner", "-v", "error",
@@ -102,25 +99,13 @@ def encode(samples: Samples, *, quality: int = VBR_QUALITY, timeout: float = 600
             "-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1",
             "-id3v2_version", "0", "-write_xing", "1", str(out),
         ]  # fmt: skip
-        # The samples go in on stdin, written straight from the array in one call (subprocess.run(input=…) would
-        # write 4 kB per poll; a temporary file cost 8 % more CPU, writing and reading back the whole show).
-        # stderr goes to a file, so a chatty ffmpeg cannot block while we write; a timer kills a stuck one.
-        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
-        watchdog = threading.Timer(timeout, proc.kill)
-        watchdog.start()
+        # The samples go in on stdin, straight from the array (a temporary file cost 8 % more CPU, writing and
+        # reading back the whole show).
+        samples_in = np.ascontiguousarray(samples, dtype="<f4").data.cast("B")
         try:
-            assert proc.stdin is not None
-            with contextlib.suppress(BrokenPipeError):  # ffmpeg stopped reading: its exit status says why
-                proc.stdin.write(np.ascontiguousarray(samples, dtype="<f4").data.cast("B"))
-            with contextlib.suppress(BrokenPipeError):
-                proc.stdin.close()
-            returncode = proc.wait()
-        finally:
-            watchdog.cancel()
-        if returncode != 0:
-            errors.seek(0)
-            message = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {returncode}"]
-            raise RuntimeError(f"ffmpeg could not encode MP3: {message[0]}")
+            run_ffmpeg(command, timeout=timeout, send=samples_in)
+        except FfmpegError as exc:
+            raise RuntimeError(f"ffmpeg could not encode MP3: {exc}") from exc
         return out.read_bytes()
 
 

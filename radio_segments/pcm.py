@@ -10,9 +10,11 @@ states, block energies) is done in float64 on chunks.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,16 +42,44 @@ def decode(path: Path, *, audio_filter: str | None = None, timeout: float = 600.
         "-map", "0:a:0", "-vn", *(["-af", audio_filter] if audio_filter else []),
         "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1",
     ]  # fmt: skip
-    # stderr to a file: a chatty ffmpeg must never block on a pipe nobody reads while we read stdout. stdout
-    # is read in one call, not through subprocess.run(timeout=…), whose select loop reads 32 kB at a time
-    # (a second of overhead per half hour of audio); a timer kills a stuck ffmpeg instead.
+    try:
+        data = run_ffmpeg(command, timeout=timeout)
+    except FfmpegError as exc:
+        raise AudioDecodeError(f"ffmpeg could not decode {path.name}: {exc}") from exc
+    return np.frombuffer(bytearray(data), dtype="<f4")  # copied into a bytearray so the samples are writable
+
+
+class FfmpegError(RuntimeError):
+    """ffmpeg exited with an error; the message is the last line it wrote to stderr (or its exit status)."""
+
+
+def run_ffmpeg(command: Sequence[str], *, timeout: float, send: memoryview | None = None) -> bytes:
+    """Run an ffmpeg command line: `send` goes in on its stdin (then nothing is read back), else its stdout comes
+    back whole. Raises FfmpegError when it fails, and kills it when it runs past `timeout` seconds.
+
+    stderr goes to a file: a chatty ffmpeg must never block on a pipe nobody reads while we write or read the
+    other one. The audio crosses in one call each way, not through subprocess.run(input=…, timeout=…), whose
+    select loop moves 4-32 kB at a time (a second of overhead per half hour of audio); a timer kills a stuck
+    ffmpeg instead.
+    """
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL if send is None else subprocess.PIPE,
+            stdout=subprocess.PIPE if send is None else subprocess.DEVNULL,
+            stderr=errors,
+        )
         watchdog = threading.Timer(timeout, proc.kill)
         watchdog.start()
+        data = b""
         try:
-            assert proc.stdout is not None
-            data = proc.stdout.read()
+            if send is not None and proc.stdin is not None:
+                with contextlib.suppress(BrokenPipeError):  # ffmpeg stopped reading: its exit status says why
+                    proc.stdin.write(send)
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.close()
+            if proc.stdout is not None:
+                data = proc.stdout.read()
             returncode = proc.wait()
         finally:
             watchdog.cancel()
@@ -58,8 +88,8 @@ def decode(path: Path, *, audio_filter: str | None = None, timeout: float = 600.
         if returncode != 0:
             errors.seek(0)
             last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {returncode}"]
-            raise AudioDecodeError(f"ffmpeg could not decode {path.name}: {last[0]}")
-    return np.frombuffer(bytearray(data), dtype="<f4")  # copied into a bytearray so the samples are writable
+            raise FfmpegError(last[0])
+    return data
 
 
 def sample_count(seconds: float) -> int:
