@@ -16,11 +16,10 @@ from hotline.audit import Actor, AuditAction, record
 from hotline.deployment import Deployment
 from hotline.models import Complaint, Tag, utcnow
 from hotline.models.common import saved_id
-from hotline.places import PlaceDirectory
+from hotline.places import SOUM_LEVELS, PlaceDirectory
 from hotline.review_errors import Invalid
 
 STAFF_SOURCE = "staff"
-SOUM_LEVELS = ("soum", "district")  # a district is the capital's soum
 
 
 class TagKind(StrEnum):

@@ -17,6 +17,9 @@ from typing import Protocol
 from hotline.deployment import Deployment
 
 MAX_QUERY = 100
+# The levels of a soum (a district is the capital's soum): the finest place a complaint is tagged with, a provider
+# covers, a producer is shown or anything that airs names.
+SOUM_LEVELS = ("soum", "district")
 
 
 @dataclass(frozen=True)

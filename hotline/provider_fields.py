@@ -14,12 +14,11 @@ from datetime import date
 
 from hotline.accounts import AccountError, normalise_email
 from hotline.deployment import Deployment
-from hotline.places import PlaceDirectory
+from hotline.places import SOUM_LEVELS, PlaceDirectory
 from hotline.review_errors import Invalid
 from hotline.review_text import clean_text
 
 AREA, SOUM = "area", "soum"
-SOUM_LEVELS = frozenset({"soum", "district"})  # the finest places a provider may cover
 MAX_NAME = 200
 _PHONE = re.compile(r"^[0-9+()\- ]{0,40}$")
 

@@ -30,7 +30,7 @@ from hotline.episode_queries import HeardWords, SegmentRow, heard_words, respons
 from hotline.episodes import station_of
 from hotline.host_lines import name_in
 from hotline.models import AnswerAirs, Complaint, Episode, Provider, Response, VoiceTreatment
-from hotline.places import PlaceDirectory
+from hotline.places import SOUM_LEVELS, PlaceDirectory
 from hotline.stations import Station
 from radio_segments.episode_package import (
     BuiltPackage,
@@ -43,7 +43,6 @@ from radio_segments.episode_package import (
 from radio_segments.normalise import LoudnessTarget
 from radio_segments.run_sheet import AudioCue, HowToCall, KeypadLine, ProviderAnswer, RunSheet, Segment, Spoken
 
-SOUM_LEVELS = frozenset({"soum", "district"})  # the finest place anything that airs may name
 CHARACTERS_PER_SECOND = 14.0  # a host reading aloud, for the scripted length of live lines
 CUE_WORDS = 3  # words of the in- and out-cue
 ISO_639_2 = {"mn": "mon", "km": "khm", "ko": "kor", "en": "eng", "ru": "rus"}

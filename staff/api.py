@@ -12,9 +12,9 @@ from typing import Any
 
 from hotline.access import sees_only_consented
 from hotline.complaint_queries import complaint_detail
-from hotline.complaint_tags import SOUM_LEVELS
 from hotline.deployment import Deployment
 from hotline.models import ComplaintStatus
+from hotline.places import SOUM_LEVELS
 from staff.api_output import ApiError
 from staff.endpoint import ApiRequest
 from staff.params import choices, parse_limit, parse_reference

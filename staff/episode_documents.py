@@ -19,10 +19,8 @@ from hotline.episode_publishing import feed_path
 from hotline.episode_queries import HeardWords, SegmentRow, heard_words, responses_of, segments
 from hotline.host_lines import name_in
 from hotline.models import Episode, EpisodeStatus, Response
-from hotline.places import PlaceDirectory
+from hotline.places import SOUM_LEVELS, PlaceDirectory
 from staff.api_output import jsonable
-
-SOUM_LEVELS = frozenset({"soum", "district"})  # the finest place a producer or a listener is told
 
 
 def episode_summary(episode: Episode, *, deployment: Deployment, base_url: str = "") -> dict[str, Any]:

@@ -17,7 +17,7 @@ from hotline.deployment import Deployment
 from hotline.manual_queue import next_waiting
 from hotline.models import Complaint, ComplaintStatus, User
 from hotline.models.users import Role
-from hotline.places import Place, PlaceDirectory
+from hotline.places import SOUM_LEVELS, Place, PlaceDirectory
 from hotline.related_complaints import RelatedComplaint, same_caller, similar
 from staff.web.deployment_names import area_choices, sector_choices
 from staff.web.page import PageError, PageRequest
@@ -86,7 +86,7 @@ def build_view(
         similar=similar(session, complaint=complaint, consented_only=consented_only),
         sectors=sector_choices(deployment, page.language),
         areas=area_choices(deployment, page.language),
-        place_results=places.search(place_query, levels=("soum", "district")) if places and place_query else [],
+        place_results=places.search(place_query, levels=SOUM_LEVELS) if places and place_query else [],
         manual_mode=page.query.get("mode") == "manual" or detail.status == ComplaintStatus.NEEDS_MANUAL_TRANSCRIPTION,
         can_edit=may_edit(page.user),
         can_reveal=page.user.role == Role.ADMIN,
