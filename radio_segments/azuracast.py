@@ -16,6 +16,7 @@ import hashlib
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 import httpx
@@ -41,7 +42,7 @@ class Upload:
     path: str  # where AzuraCast files it, e.g. fixmyservice/khovd/2026-W48/rough-cut.mp3
     data: bytes
 
-    @property
+    @cached_property  # asked by still_to_send and again when the upload is recorded
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 

@@ -92,9 +92,9 @@ def _levelled_jingle(path: Path, target: LoudnessTarget) -> Samples:
 
 
 def _level(samples: Samples, target: LoudnessTarget, what: str) -> Normalised:
-    faded = samples.copy()
-    fade_in_place(faded)
-    return _normalised(faded, target, what)
+    """Fade and level a piece just decoded (nothing else holds its samples, so they are faded in place)."""
+    fade_in_place(samples)
+    return _normalised(samples, target, what)
 
 
 def _decode(segment: Segment, path: Path, audio_filter: str | None) -> Samples:

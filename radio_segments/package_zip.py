@@ -105,11 +105,3 @@ def write_package(target: Path, entries: Mapping[str, Path | bytes], *, stamp: d
         for name in sorted(entries):
             package.add(name, entries[name])
         return package.finish()
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

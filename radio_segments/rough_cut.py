@@ -2,7 +2,7 @@
 
 Normalised as a whole: the station airs one programme, and R128 measures the programme (the gaps are
 silent, so the gating leaves them out of the figure). The episode package levels each piece to the target
-first (radio_segments.episode_package), so the programme's own gain only trims what joining them changed.
+first (radio_segments.package_pieces), so the programme's own gain only trims what joining them changed.
 Each piece's start time in the result is returned for the cue sheet. Every step is plain arithmetic on
 decoded samples, so the same items always give the same samples.
 """

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 from pathlib import Path
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256, read back from disk (the package computes its own while writing)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def exact_seconds(path: Path) -> float:

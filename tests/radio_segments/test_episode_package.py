@@ -19,11 +19,10 @@ from wavinfo import WavInfoReader
 
 from radio_segments.episode_package import CallerClip, PackageError, PackageSpec, SegmentSources, build_package
 from radio_segments.normalise import LoudnessTarget
-from radio_segments.package_zip import sha256_of
 from radio_segments.voice_treatment import VoiceTreatment
 from tests.radio_segments.audio_samples import AudioSamples
 from tests.radio_segments.meters import ffmpeg_ebur128
-from tests.radio_segments.package_readers import exact_seconds
+from tests.radio_segments.package_readers import exact_seconds, sha256_of
 from tests.radio_segments.run_sheets import make_run_sheet
 
 CLIP = (1.0, 6.0)  # segment 1's caller clip, seconds into the recording

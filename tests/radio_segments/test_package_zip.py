@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from radio_segments.package_zip import PackageWriter, sha256_of, write_package
+from radio_segments.package_zip import PackageWriter, write_package
+from tests.radio_segments.package_readers import sha256_of
 
 
 def test_the_same_contents_give_the_same_bytes(tmp_path: Path) -> None:
