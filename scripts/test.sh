@@ -18,5 +18,6 @@ if [ "${SKIP_POSTGRES:-0}" = "1" ]; then
     exit 0
 fi
 echo "== tests on PostgreSQL ($PG_URL) =="
-# tests/transcription exercises a plain library that never touches the database: once (above) is enough.
-TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest --ignore=tests/transcription "$@"
+# Only the tests that reach the database run again here (tests/conftest.py deselects the others: audio,
+# transcription, parsing and pure functions run exactly as in the SQLite pass above).
+TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest "$@"

@@ -27,6 +27,23 @@ TWILIO_SID = "AC" + "1" * 32
 TWILIO_TOKEN = "test-auth-token-0123456789abcdef"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass (TEST_DATABASE_URL set), run only the tests that reach the database.
+
+    A test reaches it only through the `database_url` fixture (every engine, session, settings and app
+    fixture depends on it), so a test without it in its fixture closure - audio, transcription, parsing,
+    pure functions - would run exactly as it did in the SQLite pass, and is deselected here rather than
+    run twice. Deselected, not skipped: the summary counts them apart from real skips.
+    """
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    dropped = [item for item in items if "database_url" not in getattr(item, "fixturenames", ())]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 class RecordingDispatcher:
     """Collects what the app hands to the queues; tests that need a real queue use RQ itself."""
 
