@@ -62,10 +62,12 @@ def build_package(
     """Make every file of the package in a scratch directory and zip them to `target` (atomically); the rough
     cut's MP3 is copied to `rough_cut_mp3` too when given (the published episode's audio).
 
-    The critical path is decode → stitch the rough cut → encode its MP3, so the rough cut is handed to the
-    workers first and the clips fill the other workers. This thread renders the script and zips each file as
-    soon as it exists, in a fixed order (the rough cut's WAV, the script, the clips by position, the rough
-    cut's MP3, the cue sheets, manifest.json last), so little is left to zip when the last MP3 is done.
+    After decoding, the rough cut is handed to the workers first (stitched and written as WAV, and its MP3
+    encoded there only if the programme took a gain of its own) and the clips fill the other workers; the
+    rough cut's MP3 is otherwise joined from the clips' frames once they are encoded. This thread renders
+    the script and zips each file as soon as it exists, in a fixed order (the rough cut's WAV, the script,
+    the clips by position, the rough cut's MP3, the cue sheets, manifest.json last), so little is left to
+    zip when the last MP3 is done.
     """
     with (
         ThreadPoolExecutor(max(1, spec.workers)) as pool,
@@ -99,8 +101,10 @@ def _make_and_zip(
     progress: Progress,
 ) -> BuiltPackage:
     rough_wav: Future[FileDigest] = Future()
-    rough = pool.submit(write_rough_cut, spec, sheet, work, pieces, jingles, rough_wav)
+    rough_cut = pool.submit(write_rough_cut, spec, sheet, work, pieces, jingles, rough_wav)
     written = [pool.submit(_write_piece, spec, sheet, work, piece, n, len(pieces)) for n, piece in enumerate(pieces)]
+    # The jingles have no MP3 of their own in the package, but the rough cut's is joined from theirs too.
+    jingle_frames = {kind: pool.submit(mp3.encode, samples, yielding=True) for kind, samples in jingles.items()}
     digests: dict[str, FileDigest] = {}
 
     def add_file(name: str, digest: FileDigest) -> None:  # written by a worker, which hashed it as it wrote
@@ -118,14 +122,18 @@ def _make_and_zip(
     for name, text in _scripts(sheet).items():
         add_bytes(name, text)
     files: list[AudioFile] = []
+    frames: dict[tuple[int, str], bytes] = {}
     for done, future in enumerate(written, start=1):
-        files.append(future.result())
-        for name, digest in files[-1].digests.items():
+        audio, frames[audio.position, audio.kind] = future.result()
+        files.append(audio)
+        for name, digest in audio.digests.items():
             add_file(name, digest)
         progress(15 + 55 * done // max(1, len(written)))
-    rough_file, cues = rough.result()
+    rough = rough_cut.result()
     progress(90)
+    rough_file = rough.with_mp3(frames, {kind: future.result() for kind, future in jingle_frames.items()})
     add_file(f"{ROUGH_CUT}.mp3", rough_file.mp3)
+    cues = rough.cues
     entries = cue_entries(timeline(sheet).items, cues)
     add_bytes("cue-sheet.csv", cue_csv(entries).encode("utf-8"))
     cue = cue_file(entries, audio_file=f"{ROUGH_CUT}.wav", title=sheet.title, performer=sheet.station_name)
@@ -135,8 +143,11 @@ def _make_and_zip(
     return BuiltPackage(package.finish(), json.loads(manifest))
 
 
-def _write_piece(spec: PackageSpec, sheet: RunSheet, work: Path, piece: Piece, index: int, total: int) -> AudioFile:
-    """One clip or answer (already faded and levelled) as BWF and tagged MP3."""
+def _write_piece(
+    spec: PackageSpec, sheet: RunSheet, work: Path, piece: Piece, index: int, total: int
+) -> tuple[AudioFile, bytes]:
+    """One clip or answer (already faded and levelled) as BWF and tagged MP3; also its MP3 frames, untagged,
+    from which the rough cut's MP3 is joined."""
     segment, result = piece.segment, piece.levelled
     title = segment.title if piece.kind == "caller" else f"{segment.title} ({piece.kind})"
     info = broadcast_wav.BextInfo(
@@ -154,9 +165,11 @@ def _write_piece(spec: PackageSpec, sheet: RunSheet, work: Path, piece: Piece, i
         title=title, artist=sheet.station_name, album=sheet.title, track=index + 1, total=total,
         comment=segment.reference, language=spec.id3_language, date=sheet.broadcast_date.isoformat(),
     )  # fmt: skip
-    # The clips' encoders yield the CPU to the rough cut's, the build's critical path (radio_segments.mp3.encode).
-    encoded = mp3.write(work / f"{piece.name}.mp3", result.samples, tags=tags, yielding=True)
-    return AudioFile(piece.name, piece.kind, segment.position, seconds_of(result.samples), result, wav, encoded)
+    # The clips' encoders yield the CPU to the rough cut's when that one has to be encoded (radio_segments.mp3).
+    frames = mp3.encode(result.samples, yielding=True)
+    encoded = mp3.write_frames(work / f"{piece.name}.mp3", frames, tags=tags)
+    audio = AudioFile(piece.name, piece.kind, segment.position, seconds_of(result.samples), result, wav, encoded)
+    return audio, frames
 
 
 def _history(spec: PackageSpec, position: int, kind: str) -> str:

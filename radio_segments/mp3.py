@@ -86,7 +86,8 @@ def encode(samples: Samples, *, quality: int = VBR_QUALITY, timeout: float = 600
     """Variable-bitrate MP3 frames (with the Xing/LAME frame giving the exact length and seeking), no tags.
 
     `yielding` runs the encoder at a lower CPU priority (nice 10), for work that is not on the critical path
-    of a build: the episode's clips yield to its rough cut, whose MP3 is the longest single task.
+    of a build: the episode's clips yield to its rough cut's encoder when the rough cut has to be encoded
+    (radio_segments.package_rough_cut), the longest single task then.
     """
     if not 0 <= quality <= 9:
         raise ValueError(f"LAME's VBR quality runs from 0 (best) to 9, not {quality}")
@@ -116,3 +117,8 @@ def write(
     Returns the file's size and sha256 (for the package manifest)."""
     tag = id3v2_4(tags)  # built first: a bad tag fails before a minute of encoding
     return write_bytes(path, tag + encode(samples, quality=quality, yielding=yielding))
+
+
+def write_frames(path: Path, frames: bytes, *, tags: Id3Tags) -> FileDigest:
+    """Write MP3 frames already encoded (by `encode`, or joined by radio_segments.mp3_frames) behind their tag."""
+    return write_bytes(path, id3v2_4(tags) + frames)

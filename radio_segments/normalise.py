@@ -63,19 +63,25 @@ class Normalised:
     limited_db: float  # deepest limiter reduction, ≤ 0 (re-limiting passes summed in); 0.0 when not limited
 
 
-def normalise(samples: Samples, target: LoudnessTarget | None = None, *, in_place: bool = False) -> Normalised:
+def normalise(
+    samples: Samples, target: LoudnessTarget | None = None, *, in_place: bool = False, keep_within: float = 0.0
+) -> Normalised:
     """Gain (and, if needed, limit) 48 kHz mono samples onto `target`; see the module docstring for failures.
 
     `in_place`: the caller gives `samples` up (a programme it just stitched), so when a static gain meets the
     target it is applied to them directly: a half-hour programme then needs no second 350 MB buffer, whose
     page faults cost up to a second. With limiting, the original is kept for the next rounds as usual.
+
+    `keep_within`: samples already this close to the target (in LU) and under the ceiling are returned as
+    they are (gain 0 dB): a programme of pieces each levelled to the target, which joining moved by a few
+    hundredths of an LU, keeps its pieces' exact samples (and so their already encoded MP3 frames).
     """
     target = target or LoudnessTarget()
     weighted = weigh(samples)
     source = integrated_from(weighted.energies)
     sample_peak = max(float(samples.max()), -float(samples.min()))
     ceiling = float(10.0 ** ((target.true_peak - PEAK_MARGIN_DB) / 20.0))
-    gain_db = target.integrated - source
+    gain_db = 0.0 if abs(target.integrated - source) <= keep_within else target.integrated - source
     best: Normalised | None = None
     tried: tuple[float, float] | None = None  # the previous round's (gain, loudness), for the secant step
     rows, levels, exact_from = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32), float("inf")
@@ -91,7 +97,8 @@ def normalise(samples: Samples, target: LoudnessTarget | None = None, *, in_plac
             out = samples
         elif out is None or (best is not None and best.samples is out):  # keep the best round's; use a new one
             out = np.empty_like(samples)
-        np.multiply(samples, np.float32(gain), out=out)
+        if gain != 1.0 or out is not samples:
+            np.multiply(samples, np.float32(gain), out=out)
         if len(over) == 0:  # linear: energies and peaks scale exactly, no second pass over the samples
             loudness = figures(weighted.energies * gain * gain, float(levels.max()) * gain)
             return Normalised(out, loudness, source, gain_db, 0.0)

@@ -21,6 +21,10 @@ from radio_segments.pcm import SAMPLE_RATE, Samples, decode, sample_count
 # Audio pieces fade in and out over 5 ms: a clip cut between words can still start mid-waveform, and a
 # step from silence to a non-zero sample is an audible click.
 FADE_SECONDS = 0.005
+# A programme joining already levelled pieces lands a few hundredths of an LU off the target (the gating sees
+# the pieces together); within this it keeps the pieces' samples exactly, so their encoded MP3 frames can
+# be joined into the programme's MP3 (radio_segments.mp3_frames) instead of encoding it all again.
+KEEP_WITHIN_LU = 0.1
 
 
 @dataclass(frozen=True)
@@ -137,4 +141,4 @@ def stitch(items: Sequence[Item], target: LoudnessTarget | None = None) -> Rough
         Cue(label=item.label, kind=item.kind, start_sample=int(start), samples=length)
         for item, start, length in zip(items, starts, lengths, strict=False)
     )
-    return RoughCut(normalised=normalise(programme, target, in_place=True), cues=cues)
+    return RoughCut(normalised=normalise(programme, target, in_place=True, keep_within=KEEP_WITHIN_LU), cues=cues)

@@ -18,6 +18,7 @@ from mutagen.id3 import ID3
 from wavinfo import WavInfoReader
 
 from radio_segments.episode_package import CallerClip, PackageError, PackageSpec, SegmentSources, build_package
+from radio_segments.mp3_frames import parse
 from radio_segments.normalise import LoudnessTarget
 from radio_segments.voice_treatment import VoiceTreatment
 from tests.radio_segments.audio_samples import AudioSamples
@@ -183,3 +184,52 @@ def test_a_podcast_target_is_met_instead(audio_samples: AudioSamples, tmp_path: 
     for wav in [*sorted((tmp_path / "files").glob("clips/*.wav")), tmp_path / "files" / "rough-cut.wav"]:
         reading = ffmpeg_ebur128(wav)
         assert abs(reading.integrated + 16.0) <= 0.5 and reading.true_peak <= -1.5, (wav.name, reading)
+
+
+def _frames_of(path: Path) -> bytes:
+    """An MP3 file's frames without its ID3v2 tag (whose size is four syncsafe bytes)."""
+    data = path.read_bytes()
+    size = sum(byte << (7 * (3 - i)) for i, byte in enumerate(data[6:10])) if data[:3] == b"ID3" else -10
+    return data[10 + size :]
+
+
+def _decoded_samples(path: Path) -> int:
+    """How many samples ffmpeg decodes (for an MP3: after the encoder delay and padding its LAME tag gives)."""
+    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "pipe:1"],
+                         capture_output=True, check=True, timeout=60).stdout  # fmt: skip
+    return len(out) // 2
+
+
+def _audio_frames_of(path: Path) -> bytes:
+    return parse(_frames_of(path)).audio
+
+
+def test_the_rough_cuts_mp3_is_joined_from_the_pieces_own_frames(built: tuple[Path, Path, Any]) -> None:
+    """The programme kept its levelled pieces' samples, so its MP3 carries each clip's MP3 frames verbatim
+    (nothing encoded twice), and ffmpeg decodes it to exactly the WAV's length."""
+    _, files, _ = built
+    rough = _frames_of(files / "rough-cut.mp3")
+    for clip in sorted(files.glob("clips/*.mp3")):
+        assert _audio_frames_of(clip) in rough, clip.name
+    assert _decoded_samples(files / "rough-cut.mp3") == _decoded_samples(files / "rough-cut.wav")
+
+
+def test_a_programme_that_takes_a_gain_of_its_own_has_its_mp3_encoded(
+    audio_samples: AudioSamples, tmp_path: Path
+) -> None:
+    """A sting too short to measure (0.35 s) plays as it is, near full scale, between segments; the programme
+    then lands off the target and takes its own gain and limiting, so its samples are no longer the pieces':
+    its MP3 is encoded from them, and still meets the target by ffmpeg's meter."""
+    sting = tmp_path / "sting.wav"
+    subprocess.run(["sox", "-n", "-r", "48000", "-c", "1", "-b", "16", str(sting), "synth", "0.35", "sine", "1000",
+                    "gain", "-0.5"], check=True, timeout=60)  # fmt: skip
+    spec = spec_of(audio_samples, jingles={"between": sting})
+    build_package(spec, tmp_path / "sting.zip")
+    with zipfile.ZipFile(tmp_path / "sting.zip") as archive:
+        archive.extractall(tmp_path / "files")
+    files = tmp_path / "files"
+    rough = _frames_of(files / "rough-cut.mp3")
+    assert all(_audio_frames_of(clip) not in rough for clip in files.glob("clips/*.mp3"))
+    reading = ffmpeg_ebur128(files / "rough-cut.mp3")
+    assert abs(reading.integrated + 23.0) <= 0.5 and reading.true_peak <= -0.5, reading
+    assert _decoded_samples(files / "rough-cut.mp3") == _decoded_samples(files / "rough-cut.wav")

@@ -115,3 +115,17 @@ def test_in_place_gives_the_same_samples(limited: bool, audio_samples: AudioSamp
     else:
         assert in_place.samples is not given
         np.testing.assert_array_equal(given, source)
+
+
+def test_samples_already_near_the_target_are_kept_exactly_when_asked(audio_samples: AudioSamples) -> None:
+    """A programme of levelled pieces, which joining moved by hundredths of an LU, keeps its samples (gain 0)
+    under `keep_within`; one further off is brought onto the target as usual."""
+    levelled = normalise(decode(audio_samples.speech())).samples
+    near = levelled * np.float32(10 ** (0.07 / 20))
+    kept = normalise(near.copy(), keep_within=0.1)
+    assert kept.gain_db == 0.0 and kept.limited_db == 0.0
+    np.testing.assert_array_equal(kept.samples, near)
+    assert abs(kept.loudness.integrated - measure(near).integrated) < 1e-9
+    far = levelled * np.float32(10 ** (0.3 / 20))
+    moved = normalise(far, keep_within=0.1)
+    assert moved.gain_db != 0.0 and abs(moved.loudness.integrated + 23.0) <= 0.05
