@@ -5,8 +5,9 @@ Run: `.venv/bin/python benchmarks/episode_package.py [--segments 20] [--minutes 
 (a) ours: radio_segments.episode_package.build_package on a 20-segment run sheet whose caller clips are the
     clips below (every fifth disguised by the voice treatment, so rubberband runs too): decode and cut each,
     normalise each to −23 LUFS / −1 dBTP, write each as Broadcast WAV and tagged MP3, stitch the rough cut
-    with silent host gaps and normalise it as one programme (WAV + MP3), render the script as HTML, Markdown
-    and PDF, write the cue sheets and the manifest, and zip it all.
+    with silent host gaps and normalise it as one programme (WAV, and MP3 joined from the clips' frames when
+    the programme keeps their samples, as here; radio_segments.mp3_frames), render the script as HTML,
+    Markdown and PDF, write the cue sheets and the manifest, and zip it all.
 (b) ffmpeg, per clip: the two-pass `loudnorm` of benchmarks/episode_audio.py (measure, then apply linearly),
     written as 48 kHz WAV: no tags, no MP3, no rough cut, no script, no zip.
 

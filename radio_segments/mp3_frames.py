@@ -41,6 +41,7 @@ _MPEG1_LAYER3_NO_CRC = b"\xff\xfb"
 _MONO_48K_MASK = (0x0C, 0x04)  # byte 2, sampling-rate bits: 01 is 48 kHz in MPEG-1
 _MAX_PADDING = 4095  # the LAME tag's padding is 12 bits
 _TOC = 100
+_TAG_CRC_SPAN = 190  # the LAME tag's CRC covers the Xing frame's first 190 bytes (as ffmpeg computes it)
 
 
 class NotJoinable(ValueError):  # noqa: N818 - a verdict on the inputs; the caller encodes instead
@@ -76,7 +77,7 @@ def parse(data: bytes) -> EncodedStream:
     if len(lengths) < 2:
         raise NotJoinable("no audio frames after the Xing frame")
     info = data[: lengths[0]]
-    if info[_XING_OFFSET : _XING_OFFSET + 4] not in (b"Xing", b"Info") or len(info) < _XING_OFFSET + 156:
+    if info[_XING_OFFSET : _XING_OFFSET + 4] not in (b"Xing", b"Info") or len(info) < _TAG_CRC_SPAN:
         raise NotJoinable("the first frame is not a Xing/LAME frame")
     lame = _XING_OFFSET + 120
     gap = int.from_bytes(info[lame + 21 : lame + 24], "big")
@@ -170,7 +171,7 @@ def _info_frame(template: bytes, lengths: Sequence[int], padding: int, music_crc
     frame[lame + 32 : lame + 34] = music_crc.to_bytes(2, "big")
     frame[lame + 34 : lame + 36] = b"\x00\x00"
     # The tag CRC covers the frame's first 190 bytes with the CRC field zeroed, as ffmpeg computes it.
-    frame[lame + 34 : lame + 36] = crc16(bytes(frame[:190])).to_bytes(2, "big")
+    frame[lame + 34 : lame + 36] = crc16(bytes(frame[:_TAG_CRC_SPAN])).to_bytes(2, "big")
     return bytes(frame)
 
 
