@@ -24,6 +24,22 @@ from transcription.runtime import worker_runtime
 log = logging.getLogger(__name__)
 
 
+class HotlineWorker(Worker):
+    """RQ's worker, whose shutdown never waits a minute for its pub/sub thread.
+
+    RQ sends UNSUBSCRIBE, then stops the thread that listens for its commands, and redis-py's stop() waits for
+    that thread to end. Should the thread read the UNSUBSCRIBE reply before the stop flag is set (likely on a
+    busy machine), it waits up to RQ's sleep_time, 60 s, for a subscription that never comes, and so does the
+    worker's exit: a burst worker took a minute to return. Setting the flag first closes the race: the reply
+    wakes the thread, which sees the flag and ends.
+    """
+
+    def unsubscribe(self) -> None:
+        if self.pubsub_thread is not None:
+            self.pubsub_thread._running.clear()  # what stop() does first; see the docstring
+        super().unsubscribe()
+
+
 def preload(settings: Settings) -> None:
     """Load the models this worker serves before taking any job."""
     runtime = worker_runtime(settings)
@@ -37,7 +53,7 @@ def run_worker(
     """One RQ worker in this process (with the scheduler that runs retry back-offs)."""
     context.configure(settings)
     connection = redis_connection(settings)
-    worker = Worker(
+    worker = HotlineWorker(
         [queue(q, connection) for q in queues],
         connection=connection,
         name=name,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
-from rq import Queue, Worker
+from rq import Queue
 from rq.registry import FailedJobRegistry
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
@@ -25,6 +25,7 @@ from queue_workers import context
 from queue_workers.connection import redis_url_of
 from queue_workers.dispatch import RQDispatcher
 from queue_workers.queues import QueueName, intake_job_id, transcribe_job_id
+from queue_workers.worker import HotlineWorker
 from tests.conftest import PUBLIC_BASE_URL, TWILIO_SID, TWILIO_TOKEN, RecordingDispatcher, make_settings
 from tests.ivr.conftest import write_tone
 
@@ -63,7 +64,7 @@ def _call_with_recording(settings: Settings, engine, media: MediaServer, audio: 
 
 def _run_intake(redis_conn: Redis, settings: Settings, sid: str) -> None:
     assert RQDispatcher(redis_conn, settings).recording_ready(sid)
-    Worker([Queue(QueueName.INTAKE, connection=redis_conn)], connection=redis_conn).work(burst=True)
+    HotlineWorker([Queue(QueueName.INTAKE, connection=redis_conn)], connection=redis_conn).work(burst=True)
 
 
 Setup = Callable[..., tuple[str, Path]]
@@ -103,7 +104,7 @@ def test_duplicate_enqueue_is_refused_and_rerun_is_quiet(
     dispatcher = RQDispatcher(redis_conn, intake_settings)
     assert dispatcher.recording_ready(sid)
     assert not dispatcher.recording_ready(sid), "second enqueue while the first waits"
-    Worker([Queue(QueueName.INTAKE, connection=redis_conn)], connection=redis_conn).work(burst=True)
+    HotlineWorker([Queue(QueueName.INTAKE, connection=redis_conn)], connection=redis_conn).work(burst=True)
     _run_intake(redis_conn, intake_settings, sid)  # finished job: a new one may run, and finds nothing to do
     assert media.fetched == [sid]
     assert session.exec(select(Recording)).one().attempts == 1

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
-from rq import Queue, Worker
+from rq import Queue
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry
 from sqlalchemy.engine import Engine
@@ -30,6 +30,7 @@ from hotline.settings import Settings
 from ivr.media_server import MediaServer
 from queue_workers import dispatch
 from queue_workers.queues import QueueName, intake_job_id
+from queue_workers.worker import HotlineWorker
 from tests.conftest import PUBLIC_BASE_URL, RecordingDispatcher, reread
 from tests.ivr.conftest import write_tone
 from tests.queue_workers.conftest import ENGLISH_REPORT, Caller
@@ -71,7 +72,7 @@ def test_a_job_time_limit_counts_each_attempt_then_fails_for_staff(
     assert job.timeout == JOB_TIME_LIMIT and job.retries_left == attempts - 1
 
     started = time.monotonic()
-    Worker([Queue(QueueName.INTAKE, connection=redis_conn)], connection=redis_conn).work(burst=True)
+    HotlineWorker([Queue(QueueName.INTAKE, connection=redis_conn)], connection=redis_conn).work(burst=True)
     elapsed = time.monotonic() - started
 
     # Every try asked the host and was cut by the job's limit, long before any download limit of ours.
