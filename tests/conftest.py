@@ -20,7 +20,7 @@ import hotline.models  # noqa: F401 - registers tables
 from fixmyservice.app import create_app
 from hotline.db import alembic_config, make_engine, migrate
 from hotline.settings import Settings
-from tests.shared_services import exclusive_postgres, exclusive_redis
+from tests.shared_services import exclusive_postgres, exclusive_redis, local_redis_db, worker_postgres_url
 
 PUBLIC_BASE_URL = "https://hotline.example.org"
 TWILIO_SID = "AC" + "1" * 32
@@ -87,6 +87,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         migrate(url)
         yield url
         return
+    url = worker_postgres_url(url)  # an xdist worker's own database
     with exclusive_postgres(url):  # another checkout's suite may be using the same database: wait for it
         from alembic import command
 
@@ -96,10 +97,11 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def local_redis() -> Iterator[None]:
-    """This run's turn on the machine's shared Redis (see tests/shared_services.py)."""
-    with exclusive_redis("db13"):
-        yield
+def local_redis() -> Iterator[str]:
+    """This run's turn on its database of the machine's shared Redis (see tests/shared_services.py): its URL."""
+    db = local_redis_db()
+    with exclusive_redis(f"db{db}"):
+        yield f"redis://127.0.0.1:6379/{db}"
 
 
 @pytest.fixture(scope="session")

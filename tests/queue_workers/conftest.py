@@ -29,7 +29,6 @@ from tests.conftest import PUBLIC_BASE_URL, TWILIO_SID, TWILIO_TOKEN, make_setti
 from tests.embedded_redis import embedded_redis
 from tests.transcription.audio_factory import AudioFactory
 
-LOCAL_REDIS_URL = "redis://127.0.0.1:6379/13"
 KOREAN_DEPLOYMENT = DEPLOYMENTS_DIR / "demo_korean.toml"
 # Korean (1), report (1), roads and water (4), Khovd (84), may broadcast (1).
 KOREAN_REPORT = ["1", "1", "4", "84#", "1"]
@@ -47,12 +46,12 @@ def redis_conn(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Redis
         with embedded_redis(tmp_path / "redis.db") as embedded:
             yield embedded
         return
-    request.getfixturevalue("local_redis")  # the shared server is ours alone until the run ends
-    conn = Redis.from_url(LOCAL_REDIS_URL)
+    local_url: str = request.getfixturevalue("local_redis")  # this database is ours alone until the run ends
+    conn = Redis.from_url(local_url)
     try:
         conn.ping()
     except Exception as exc:  # the brief promises this server; say so loudly rather than skip
-        pytest.fail(f"local Redis at {LOCAL_REDIS_URL} is not running: {exc}")
+        pytest.fail(f"local Redis at {local_url} is not running: {exc}")
     conn.flushdb()
     yield conn
     conn.flushdb()
