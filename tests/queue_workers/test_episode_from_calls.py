@@ -21,7 +21,10 @@ from tests.queue_workers.conftest import KOREAN_REPORT, Caller
 from tests.staff.review_api import bearer
 from tests.transcription.audio_factory import AudioFactory
 
-pytestmark = pytest.mark.vosk
+# The embedded Redis only (the default deployment's): what this test proves (who is left out, clip points on word
+# timings) happens in the database and the API, not in Redis. Real calls decoded by a real worker on both
+# servers are test_transcribe_job's, and test_episode_build runs the same calls-to-episode path on the local one.
+pytestmark = [pytest.mark.vosk, pytest.mark.parametrize("redis_conn", ["embedded"], indirect=True)]
 
 NOT_FOR_BROADCAST = [*KOREAN_REPORT[:-1], "2"]  # the same call, but the caller presses 2 at the consent menu
 

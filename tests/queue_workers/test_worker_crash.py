@@ -31,7 +31,12 @@ from tests.conftest import reread
 from tests.queue_workers.conftest import KOREAN_REPORT, Caller, wait_for, worker_command
 from tests.transcription.audio_factory import AudioFactory, _run
 
-pytestmark = pytest.mark.vosk
+# The local Redis only (as production runs with REDIS_URL): a 40-second test need not run twice. The embedded
+# server is covered on the same path by cheaper tests: test_worker_pool[embedded] kills `fixmyservice worker`
+# outright and sees its heartbeats go stale, test_sweeper[embedded] re-enqueues a transcription whose claim
+# died, test_transcribe_job[embedded] decodes a real call; reading a dead job's last heartbeat is the same
+# RQ hash read on either server.
+pytestmark = [pytest.mark.vosk, pytest.mark.parametrize("redis_conn", ["local"], indirect=True)]
 
 # Long enough that the decode is surely still running when the worker dies (~0.08 s CPU per audio second).
 SPEECH_REPEATS = 12
