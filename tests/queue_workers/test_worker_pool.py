@@ -12,6 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 from redis import Redis
+from rq import Worker
 from rq.job import Job, JobStatus
 from starlette.testclient import TestClient
 
@@ -42,7 +43,25 @@ def _workers_of(pool: subprocess.Popen[bytes]) -> list[int]:
 def _job_runs(redis_conn: Redis, settings: Settings, sid: str) -> None:
     RQDispatcher(redis_conn, settings).recording_ready(sid)
     job_id = intake_job_id(sid)
-    wait_for(lambda: Job.fetch(job_id, connection=redis_conn).get_status() == JobStatus.FINISHED, 30, f"{sid} done")
+    wait_for(
+        lambda: Job.fetch(job_id, connection=redis_conn).get_status() == JobStatus.FINISHED,
+        30,
+        f"{sid} done",
+        explain=lambda: _explain(redis_conn, settings, job_id),
+    )
+
+
+def _explain(redis_conn: Redis, settings: Settings, job_id: str) -> str:
+    """For a failure message: where the job got to, and which workers RQ knows and what they were doing."""
+    job = Job.fetch(job_id, connection=redis_conn)
+    workers = [
+        f"{w.name} {w.get_state()} beat {w.last_heartbeat} job {w.get_current_job_id()}"
+        for w in Worker.all(connection=redis_conn)
+    ]
+    return (
+        f"(job {job.get_status()} enqueued {job.enqueued_at} started {job.started_at} by {job.worker_name}; "
+        f"exc {job.exc_info!r}; {RQDispatcher(redis_conn, settings).live_workers()} live of {workers})"
+    )
 
 
 def test_a_killed_worker_is_replaced_and_none_alive_is_503(
