@@ -127,6 +127,13 @@ def join(placed: Sequence[tuple[int, EncodedStream]], total_samples: int) -> byt
     crc = 0
     cursor = 0  # in frames
     previous = -1
+
+    def add_silence(count: int) -> None:
+        nonlocal crc
+        parts.append(silence * count)
+        lengths.extend([len(silence)] * count)
+        crc = crc16_combine(crc, _silence_crc(count), len(silence) * count)
+
     for start, stream in placed:
         if start < previous:
             raise NotJoinable("the pieces must come in timeline order")
@@ -136,20 +143,15 @@ def join(placed: Sequence[tuple[int, EncodedStream]], total_samples: int) -> byt
         late = frame * FRAME_SAMPLES + stream.delay - ENCODER_DELAY - start
         if late > MAX_LATE:
             raise NotJoinable(f"a piece would start {late / SAMPLE_RATE:.2f} s after its place")
-        gap = frame - cursor
-        if gap:
-            parts.append(silence * gap)
-            lengths.extend([len(silence)] * gap)
-            crc = crc16_combine(crc, _silence_crc(gap), len(silence) * gap)
+        if frame > cursor:
+            add_silence(frame - cursor)
         parts.append(stream.audio)
         lengths.extend(stream.frame_lengths)
         crc = crc16_combine(crc, stream.music_crc, len(stream.audio))
         cursor = frame + stream.frames
     frames = max(cursor, -(-(total_samples + ENCODER_DELAY + DECODER_DELAY) // FRAME_SAMPLES))
     if frames > cursor:
-        parts.append(silence * (frames - cursor))
-        lengths.extend([len(silence)] * (frames - cursor))
-        crc = crc16_combine(crc, _silence_crc(frames - cursor), len(silence) * (frames - cursor))
+        add_silence(frames - cursor)
     padding = frames * FRAME_SAMPLES - ENCODER_DELAY - total_samples
     if padding > _MAX_PADDING:
         raise NotJoinable(f"the last piece runs {padding} samples past the end of the programme")

@@ -42,15 +42,13 @@ def _rough_cut(
     keys: list[SourceKey | None] = []
     for item in timeline(sheet).items:
         key = _source(item)
-        samples = None if key is None else (jingles[key[1]] if key[0] == 0 else found[key])
-        label = _label(item)
-        if samples is None:
-            items.append(Gap(label, item.seconds))
-            keys.append(None)
+        keys.append(key)
+        if key is None:
+            items.append(Gap(_label(item), item.seconds))
         else:
+            samples = jingles[key[1]] if key[0] == 0 else found[key]
             kind = "jingle" if item.kind == ItemKind.JINGLE else "clip"
-            items.append(Audio(label, samples, kind=kind, faded=True))
-            keys.append(key)
+            items.append(Audio(_label(item), samples, kind=kind, faded=True))
     try:
         return stitch(items, target), tuple(keys)
     except (LoudnessUnmeasurable, LoudnessUnreachable) as exc:

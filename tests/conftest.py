@@ -37,8 +37,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     if not os.environ.get("TEST_DATABASE_URL"):
         return
-    kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
-    dropped = [item for item in items if "database_url" not in getattr(item, "fixturenames", ())]
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        (kept if "database_url" in getattr(item, "fixturenames", ()) else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
